@@ -1,0 +1,3 @@
+//! Store implementations, one module per backend.
+
+pub(crate) mod common;
