@@ -1,3 +1,4 @@
 //! Store implementations, one module per backend.
 
 pub(crate) mod common;
+pub mod memory;
