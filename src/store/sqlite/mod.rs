@@ -30,6 +30,7 @@ use crate::query::{QueryPurpose, compile};
 use crate::request::*;
 use crate::store::common::{PreparedRecord, WriteKind, prepare, sort_scalar, with_timeout};
 use crate::store::registry_cache::RegistryCache;
+pub use crate::store::sql::RenderedSql;
 use crate::store::sql::{Dialect, SqlBuilder, SqlValue, render_count, render_list, render_scan};
 
 pub use options::{SqliteLocation, SqliteOptions, SqliteSynchronous};
@@ -500,6 +501,23 @@ impl SqliteStore {
         self.registry.invalidate(&req.namespace_id);
         Ok(())
     }
+}
+
+/// The exact statement a SQLite store runs for the first page of a listing of
+/// `namespace_id` with `query` (for EXPLAIN, debugging and benchmarks).
+pub fn render_list_sql(
+    namespace_id: &str,
+    query: &crate::query::ir::Query,
+    page_size: usize,
+) -> RenderedSql {
+    render_list(
+        Dialect::SQLITE,
+        namespace_id,
+        query,
+        None,
+        page_size as i64 + 1,
+    )
+    .into()
 }
 
 /// Binds rendered parameters in order.
