@@ -58,6 +58,8 @@ pub use options::{QueryLimits, StoreOptions};
 pub mod prelude {
     pub use crate::request::*;
     pub use crate::store::memory::InMemoryStore;
+    #[cfg(feature = "sqlite")]
+    pub use crate::store::sqlite::{SqliteOptions, SqliteStore};
     pub use crate::{
         Error, ErrorKind, ExecutionRecord, ExecutionRef, ExecutionStatus, Memo,
         SearchAttributeType, SearchAttributeValue, SearchAttributes, StoreOptions,
