@@ -20,6 +20,9 @@ impl State {
         attributes: &BTreeMap<String, SearchAttributeType>,
         limits: &SearchAttributeLimits,
     ) -> Result<(), Error> {
+        if namespace_id.is_empty() {
+            return Err(Error::invalid_argument("namespace id must not be empty"));
+        }
         let registry = self.registry(namespace_id);
         for name in attributes.keys() {
             check_custom_name(name)?;

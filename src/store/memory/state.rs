@@ -131,27 +131,27 @@ impl State {
             return Ok(());
         }
         ns.records.remove(&key);
-        let keep_existing = ns.tombstones.get(&key).is_some_and(|t| t.version > version);
-        if !keep_existing {
-            ns.tombstones.insert(
-                key,
-                Tombstone {
-                    version,
-                    expires: now.checked_add(window),
-                },
-            );
-        }
+        // A repeated delete raises the live tombstone: highest version, latest expiry.
+        let expires = now.checked_add(window);
+        let tombstone = match ns.tombstones.get(&key) {
+            Some(old) => Tombstone {
+                version: old.version.max(version),
+                expires: old.expires.zip(expires).map(|(a, b)| a.max(b)),
+            },
+            None => Tombstone { version, expires },
+        };
+        ns.tombstones.insert(key, tombstone);
         Ok(())
     }
 
-    /// The record with this identity.
+    /// The record with this identity. Identities no record can have (empty ids) are simply
+    /// not found.
     pub fn get(
         &self,
         namespace_id: &str,
         workflow_id: &str,
         run_id: &str,
     ) -> Result<ExecutionRecord, Error> {
-        check_identity(namespace_id, workflow_id, run_id)?;
         self.namespaces
             .get(namespace_id)
             .and_then(|ns| ns.records.get(&RecordKey::new(workflow_id, run_id)))
