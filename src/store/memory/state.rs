@@ -144,14 +144,14 @@ impl State {
         Ok(())
     }
 
-    /// The record with this identity. Identities no record can have (empty ids) are simply
-    /// not found.
+    /// The record with this identity.
     pub fn get(
         &self,
         namespace_id: &str,
         workflow_id: &str,
         run_id: &str,
     ) -> Result<ExecutionRecord, Error> {
+        check_identity(namespace_id, workflow_id, run_id)?;
         self.namespaces
             .get(namespace_id)
             .and_then(|ns| ns.records.get(&RecordKey::new(workflow_id, run_id)))

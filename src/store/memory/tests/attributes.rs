@@ -64,6 +64,11 @@ async fn adds_are_all_or_none() {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+    let err = store
+        .add_search_attributes(AddSearchAttributesRequest::new(NS, attrs(&[])))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
 }
 
 #[tokio::test]

@@ -249,6 +249,11 @@ async fn get_needs_namespace_workflow_and_run_to_match() {
             .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::NotFound, "{ns}/{wf}/{run}");
     }
+    let err = store
+        .get_workflow_execution(GetRequest::new(NS, "", "r"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
 }
 
 #[tokio::test]
