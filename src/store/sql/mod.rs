@@ -6,6 +6,7 @@
 
 mod builder;
 mod dialect;
+pub(crate) mod engine;
 mod filter;
 mod layout;
 mod statements;
@@ -15,3 +16,29 @@ pub(crate) use builder::{SqlBuilder, SqlValue};
 pub(crate) use dialect::Dialect;
 pub(crate) use layout::{SELECT_COLUMNS, ValueTable, value_table};
 pub(crate) use statements::{render_count, render_list, render_scan};
+
+/// A rendered statement: SQL text and the values bound to its parameters, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderedSql {
+    /// The SQL text, with placeholders.
+    pub sql: String,
+    /// The bound values, rendered for display (strings quoted).
+    pub params: Vec<String>,
+}
+
+impl From<SqlBuilder> for RenderedSql {
+    fn from(b: SqlBuilder) -> Self {
+        RenderedSql {
+            sql: b.sql,
+            params: b
+                .binds
+                .iter()
+                .map(|v| match v {
+                    SqlValue::Int(i) => i.to_string(),
+                    SqlValue::Double(d) => d.to_string(),
+                    SqlValue::Text(s) => format!("{s:?}"),
+                })
+                .collect(),
+        }
+    }
+}
