@@ -75,6 +75,9 @@ mod tests {
         let f = Failure::new("first\n\n  second  \n");
         assert_eq!(f.to_string(), "error: first; second");
         let e = workflow_visibility::Error::NotFound("no such run".into());
-        assert_eq!(Failure::from(e).to_string(), "error: not found: no such run");
+        assert_eq!(
+            Failure::from(e).to_string(),
+            "error: not found: no such run"
+        );
     }
 }

@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use base64::Engine;
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
 use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
 use serde::{Deserialize, Serialize};
 use workflow_visibility::attributes::{PredefinedAttribute, SystemAttribute};
 use workflow_visibility::model::time::{format_rfc3339, parse_rfc3339};
@@ -341,10 +341,14 @@ mod tests {
             }
         };
         assert!(reject(r#""start_time":"yesterday","status":"Running""#).contains("start_time"));
-        assert!(reject(r#""start_time":"2026-01-01T00:00:00Z","status":"running""#)
-            .contains("unknown execution status"));
-        assert!(reject(r#""start_time":"2026-01-01T00:00:00Z","status":"Running","bogus":1"#)
-            .contains("bogus"));
+        assert!(
+            reject(r#""start_time":"2026-01-01T00:00:00Z","status":"running""#)
+                .contains("unknown execution status")
+        );
+        assert!(
+            reject(r#""start_time":"2026-01-01T00:00:00Z","status":"Running","bogus":1"#)
+                .contains("bogus")
+        );
         assert!(
             reject(r#""start_time":"2026-01-01T00:00:00Z","status":"Running","parent_run_id":"x""#)
                 .contains("parent_workflow_id")
@@ -365,8 +369,10 @@ mod tests {
             r#""start_time":"2026-01-01T00:00:00Z","status":"Running","memo":{"encoding":"e","data":"!!"}"#
         )
         .contains("base64"));
-        assert!(reject(r#""start_time":"2026-01-01T00:00:00Z","status":"Completed""#)
-            .contains("needs a close time"));
+        assert!(
+            reject(r#""start_time":"2026-01-01T00:00:00Z","status":"Completed""#)
+                .contains("needs a close time")
+        );
         assert!(reject(
             r#""start_time":"2026-01-01T00:00:00Z","close_time":"2026-01-01T00:00:00Z","status":"Running""#
         )

@@ -120,7 +120,10 @@ fn usage_error(e: clap::Error) -> ExitCode {
             ExitCode::SUCCESS
         }
         _ => {
-            eprintln!("{}", Failure::usage(condense_clap_error(&e.render().to_string())));
+            eprintln!(
+                "{}",
+                Failure::usage(condense_clap_error(&e.render().to_string()))
+            );
             ExitCode::from(EXIT_USAGE)
         }
     }

@@ -132,7 +132,10 @@ pub fn record_fields_table(r: &ExecutionRecord) -> Table {
     );
     row("history_length", r.history_length.to_string());
     row("history_size_bytes", r.history_size_bytes.to_string());
-    row("state_transition_count", r.state_transition_count.to_string());
+    row(
+        "state_transition_count",
+        r.state_transition_count.to_string(),
+    );
     row("task_queue", r.task_queue.clone());
     for (what, reference) in [("parent", &r.parent), ("root", &r.root)] {
         let (w, run) = reference.as_ref().map_or_else(
@@ -171,9 +174,6 @@ mod tests {
         t.push(vec!["tab\there".into(), String::new()]);
         let mut out = String::new();
         t.render(&mut out);
-        assert_eq!(
-            out,
-            "a           long_header\nwide value  x\ntab\\there\n"
-        );
+        assert_eq!(out, "a           long_header\nwide value  x\ntab\\there\n");
     }
 }

@@ -78,14 +78,16 @@ pub async fn run(store: &dyn VisibilityManager, args: LoadArgs) -> CliResult<Out
                 )));
             }
         }
-        if line_no % 64 == 0 {
+        if line_no.is_multiple_of(64) {
             progress.set_message(format!("{loaded} loaded, {rejected} rejected"));
         }
     }
     progress.finish_and_clear();
     Ok(Output {
         stdout: String::new(),
-        stderr: vec![format!("loaded {loaded} records, rejected {rejected} lines")],
+        stderr: vec![format!(
+            "loaded {loaded} records, rejected {rejected} lines"
+        )],
         exit: if rejected > 0 { EXIT_REJECTED } else { 0 },
     })
 }
