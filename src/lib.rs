@@ -13,7 +13,6 @@
 //! every store consumes, so all stores share one grammar and one set of semantics.
 //!
 //! ```
-//! # #[cfg(feature = "sqlite")]
 //! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
 //! use std::sync::Arc;
 //! use workflow_visibility::prelude::*;
@@ -57,6 +56,7 @@ pub use options::{QueryLimits, StoreOptions};
 /// The types most programs need, for a glob import.
 pub mod prelude {
     pub use crate::request::*;
+    pub use crate::store::memory::InMemoryStore;
     #[cfg(feature = "sqlite")]
     pub use crate::store::sqlite::{SqliteOptions, SqliteStore};
     pub use crate::{

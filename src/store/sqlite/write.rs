@@ -232,14 +232,17 @@ pub(crate) async fn delete(
     sqlx::query(
         "INSERT INTO tombstones (namespace_id, run_id, workflow_id, version, expires_at) \
          VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (namespace_id, run_id, workflow_id) DO UPDATE \
-         SET version = max(version, excluded.version), \
-         expires_at = max(expires_at, excluded.expires_at)",
+         SET version = CASE WHEN tombstones.expires_at <= ?6 THEN excluded.version \
+         ELSE max(tombstones.version, excluded.version) END, \
+         expires_at = CASE WHEN tombstones.expires_at <= ?6 THEN excluded.expires_at \
+         ELSE max(tombstones.expires_at, excluded.expires_at) END",
     )
     .bind(req.namespace_id.as_str())
     .bind(req.run_id.as_str())
     .bind(req.workflow_id.as_str())
     .bind(req.version)
     .bind(expires_at)
+    .bind(now)
     .execute(&mut *conn)
     .await
     .map_err(|e| map_sqlx(store, op, e))?;
