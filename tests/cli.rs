@@ -99,9 +99,16 @@ impl Env {
     }
 }
 
+/// The binary under test. `WFVIS_TEST_BIN` overrides the one cargo built, to run this
+/// suite against an installed binary, or when several checkouts share one target directory
+/// and overwrite each other's `target/debug/wfvis`.
+fn binary() -> std::ffi::OsString {
+    std::env::var_os("WFVIS_TEST_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_wfvis").into())
+}
+
 /// Runs the binary with exactly `args`, without inherited configuration.
 fn wfvis(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_wfvis"))
+    let out = Command::new(binary())
         .args(args)
         .env_remove("WFVIS_URL")
         .env_remove("WFVIS_LOG")
@@ -739,6 +746,14 @@ fn count_prints_totals_and_groups() {
     ]);
     let doc = &run.assert_ok().stdout_json_lines()[0];
     assert_eq!(doc["count"], RECORDS);
+    // Keys in the documented order; groups in status-code order (Running first).
+    assert!(
+        run.stdout.starts_with(&format!(
+            r#"{{"count":{RECORDS},"groups":[{{"values":["Running"],"count":4}},"#
+        )),
+        "{}",
+        run.stdout
+    );
     let mut expected: BTreeMap<String, u64> = BTreeMap::new();
     for i in 0..RECORDS {
         *expected.entry(status_of(i).to_string()).or_default() += 1;

@@ -1,5 +1,6 @@
 //! `wfvis count`.
 
+use serde::Serialize;
 use workflow_visibility::attributes::{AttributeDef, NamespaceAttributes};
 use workflow_visibility::query::{QueryPurpose, compile};
 use workflow_visibility::request::{CountGroup, CountRequest, ListSearchAttributesRequest};
@@ -23,20 +24,20 @@ pub async fn run(store: &dyn VisibilityManager, args: CountArgs) -> CliResult<Ou
     let mut stdout = String::new();
     match args.output {
         OutputFormat::Json => {
-            let mut doc = serde_json::json!({ "count": response.count });
-            if grouped {
-                doc["groups"] = groups
-                    .iter()
-                    .map(|g| {
-                        serde_json::json!({
-                            "values": g.values.iter().map(SearchAttributeValue::to_json)
-                                .collect::<Vec<_>>(),
-                            "count": g.count,
+            let doc = CountDoc {
+                count: response.count,
+                groups: grouped.then(|| {
+                    groups
+                        .iter()
+                        .map(|g| GroupDoc {
+                            values: g.values.iter().map(SearchAttributeValue::to_json).collect(),
+                            count: g.count,
                         })
-                    })
-                    .collect();
-            }
-            stdout.push_str(&doc.to_string());
+                        .collect()
+                }),
+            };
+            // Serialising integers and JSON values cannot fail.
+            stdout.push_str(&serde_json::to_string(&doc).unwrap_or_default());
             stdout.push('\n');
         }
         OutputFormat::Table => {
@@ -57,6 +58,22 @@ pub async fn run(store: &dyn VisibilityManager, args: CountArgs) -> CliResult<Ou
         stdout,
         ..Output::default()
     })
+}
+
+/// `count --output json`: `{"count": N}`, plus `groups` when grouped. Structs (not a
+/// `json!` map) keep the documented key order.
+#[derive(Serialize)]
+struct CountDoc {
+    count: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    groups: Option<Vec<GroupDoc>>,
+}
+
+/// One group of [`CountDoc`].
+#[derive(Serialize)]
+struct GroupDoc {
+    values: Vec<serde_json::Value>,
+    count: i64,
 }
 
 /// Whether the count was grouped. A grouped count over no records has no groups, so an
