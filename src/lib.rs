@@ -43,6 +43,7 @@ pub mod options;
 pub mod page_token;
 pub mod query;
 pub mod request;
+pub mod schema;
 pub mod store;
 
 pub use error::{Error, ErrorKind, Result};

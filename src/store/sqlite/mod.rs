@@ -16,12 +16,12 @@ mod write;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 
 use crate::error::{Error, Result};
+use crate::schema::{UpdateReport, Version};
 use crate::store::sql::engine::{SqlEngine, delegate_visibility_manager};
 use crate::store::sql::{Dialect, render_list};
 
 pub use crate::store::sql::RenderedSql;
 pub use options::{SqliteLocation, SqliteOptions, SqliteSynchronous};
-pub use schema::{MIN_SUPPORTED_VERSION, SCHEMA_VERSION};
 
 use backend::SqliteBackend;
 use errors::map_sqlx;
@@ -58,14 +58,62 @@ impl SqliteStore {
     /// nothing.
     pub async fn setup(options: SqliteOptions) -> Result<Self> {
         let store = Self::start(options, true).await?;
-        schema::setup(store.name(), &store.engine.backend().pool, now_micros()).await?;
+        schema::setup(
+            store.name(),
+            &store.engine.backend().pool,
+            None,
+            now_micros(),
+        )
+        .await?;
         store.check_schema().await?;
         Ok(store)
     }
 
+    /// Schema tool: creates the database and its schema at `target` (default: the latest
+    /// version) unless a schema is installed; returns the installed version.
+    pub async fn setup_schema(options: SqliteOptions, target: Option<&Version>) -> Result<Version> {
+        let store = Self::start(options, true).await?;
+        let v = schema::setup(
+            store.name(),
+            &store.engine.backend().pool,
+            target,
+            now_micros(),
+        )
+        .await;
+        store.engine.backend().pool.close().await;
+        v
+    }
+
+    /// Schema tool: applies pending schema versions up to `target` (default: latest).
+    pub async fn update_schema(
+        options: SqliteOptions,
+        target: Option<&Version>,
+    ) -> Result<UpdateReport> {
+        let location = options.describe();
+        let store = Self::start(options, false).await?;
+        let report = schema::update(
+            store.name(),
+            &store.engine.backend().pool,
+            &location,
+            target,
+            now_micros(),
+        )
+        .await;
+        store.engine.backend().pool.close().await;
+        report
+    }
+
+    /// Schema tool: the installed schema version, if any, without opening a store.
+    pub async fn installed_schema_version(options: SqliteOptions) -> Result<Option<Version>> {
+        let store = Self::start(options, false).await?;
+        let v = schema::installed_version(store.name(), &store.engine.backend().pool).await;
+        store.engine.backend().pool.close().await;
+        v
+    }
+
     async fn check_schema(&self) -> Result<()> {
         let installed = schema::installed_version(self.name(), &self.engine.backend().pool).await?;
-        schema::check_supported(installed.as_deref(), &self.options.describe())
+        schema::check_supported(installed.as_ref(), &self.options.describe())
     }
 
     async fn start(options: SqliteOptions, create: bool) -> Result<Self> {
@@ -114,7 +162,7 @@ impl SqliteStore {
                 (_, e) => map_sqlx(&options.name, "opening the database", e),
             })?;
         if options.location == SqliteLocation::Memory {
-            schema::setup(&options.name, &pool, now_micros()).await?;
+            schema::setup(&options.name, &pool, None, now_micros()).await?;
         }
         let backend = SqliteBackend {
             name: options.name.clone(),
@@ -127,7 +175,7 @@ impl SqliteStore {
     }
 
     /// The installed schema version.
-    pub async fn schema_version(&self) -> Result<String> {
+    pub async fn schema_version(&self) -> Result<Version> {
         schema::installed_version(self.name(), &self.engine.backend().pool)
             .await?
             .ok_or_else(|| Error::Unavailable("the database has no visibility schema".into()))
