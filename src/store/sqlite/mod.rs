@@ -6,12 +6,10 @@
 //! typed side tables (see `schema/sqlite/visibility/schema.sql`), so filters on custom
 //! attributes are index lookups.
 
-mod backend;
+mod driver;
 mod errors;
 mod options;
-mod rows;
-mod schema;
-mod write;
+mod sql;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 
@@ -23,7 +21,8 @@ use crate::store::sql::{Dialect, render_list};
 pub use crate::store::sql::RenderedSql;
 pub use options::{SqliteLocation, SqliteOptions, SqliteSynchronous};
 
-use backend::SqliteBackend;
+use driver as schema;
+use driver::SqliteBackend;
 use errors::map_sqlx;
 
 /// A [`VisibilityManager`](crate::VisibilityManager) on SQLite.
