@@ -1,0 +1,25 @@
+use std::fmt::Write;
+
+/// What differs between SQL engines in the statements this crate renders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Dialect {
+    /// `$1, $2, …` (PostgreSQL) instead of `?`.
+    pub numbered_placeholders: bool,
+    /// The engine understands `NULLS LAST`; otherwise `expr IS NULL` is sorted first.
+    pub nulls_last: bool,
+}
+
+impl Dialect {
+    pub const SQLITE: Dialect = Dialect {
+        numbered_placeholders: false,
+        nulls_last: true,
+    };
+
+    pub fn push_placeholder(self, sql: &mut String, n: usize) {
+        if self.numbered_placeholders {
+            let _ = write!(sql, "${n}");
+        } else {
+            sql.push('?');
+        }
+    }
+}

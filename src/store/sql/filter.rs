@@ -1,0 +1,203 @@
+//! Filter rendering. The IR is in negation normal form and every leaf is false for a missing
+//! value, so SQL's own NULL logic gives the right answer: a comparison with a NULL column is
+//! NULL, and with no NOT above it a NULL leaf can never turn a row into a match.
+
+use crate::model::SearchAttributeType;
+use crate::query::ir::{Expr, Field, Predicate, Test};
+use crate::store::sql::layout::{system_column, value_table};
+use crate::store::sql::{SqlBuilder, SqlValue};
+
+/// Appends `expr` as a boolean SQL expression.
+pub(crate) fn render_expr(b: &mut SqlBuilder, expr: &Expr) {
+    match expr {
+        Expr::True => {
+            b.push("1 = 1");
+        }
+        Expr::False => {
+            b.push("1 = 0");
+        }
+        Expr::And(items) | Expr::Or(items) => {
+            let sep = if matches!(expr, Expr::And(_)) {
+                " AND "
+            } else {
+                " OR "
+            };
+            b.push("(");
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    b.push(sep);
+                }
+                render_expr(b, item);
+            }
+            b.push(")");
+        }
+        Expr::Pred(p) => render_predicate(b, p),
+    }
+}
+
+fn render_predicate(b: &mut SqlBuilder, p: &Predicate) {
+    match &p.field {
+        Field::System(attr) => render_column_test(b, system_column(*attr), &p.test),
+        Field::NamespaceDivision => render_column_test(b, "e.namespace_division", &p.test),
+        Field::SearchAttribute { id, ty } => render_attribute_test(b, *id, *ty, &p.test),
+    }
+}
+
+/// A test on a nullable scalar column (or `s.value` inside a side-table subquery).
+fn render_column_test(b: &mut SqlBuilder, column: &str, test: &Test) {
+    match test {
+        Test::IsNull => {
+            b.push(column).push(" IS NULL");
+        }
+        Test::IsNotNull => {
+            b.push(column).push(" IS NOT NULL");
+        }
+        Test::Cmp { op, value } => {
+            b.push(column).push(" ").push(op.sql()).push(" ");
+            b.bind_scalar(value);
+        }
+        Test::In { values, negated } => {
+            b.push(column)
+                .push(if *negated { " NOT IN " } else { " IN " });
+            b.bind_list(values, |v: &crate::query::ir::Scalar| SqlValue::from(v));
+        }
+        Test::Between { low, high, negated } => {
+            b.push(column).push(if *negated {
+                " NOT BETWEEN "
+            } else {
+                " BETWEEN "
+            });
+            b.bind_scalar(low).push(" AND ").bind_scalar(high);
+        }
+        Test::StartsWith { prefix, negated } => render_prefix(b, column, prefix, *negated),
+        // Text and KeywordList tests never address a scalar column: the resolver only
+        // produces them for search attributes, which render_attribute_test handles.
+        Test::Contains { .. } | Test::AnyWord { .. } => {
+            b.push("1 = 0");
+        }
+    }
+}
+
+/// Prefix tests as a code-point range, so they use indexes and never depend on LIKE's
+/// wildcards or case folding.
+fn render_prefix(b: &mut SqlBuilder, column: &str, prefix: &str, negated: bool) {
+    if prefix.is_empty() {
+        // Every present value starts with the empty prefix.
+        if negated {
+            b.push("1 = 0");
+        } else {
+            b.push(column).push(" IS NOT NULL");
+        }
+        return;
+    }
+    match prefix_upper_bound(prefix) {
+        Some(upper) if !negated => {
+            b.push("(").push(column).push(" >= ");
+            b.bind_text(prefix).push(" AND ").push(column).push(" < ");
+            b.bind(SqlValue::Text(upper)).push(")");
+        }
+        Some(upper) => {
+            b.push("(").push(column).push(" < ");
+            b.bind_text(prefix).push(" OR ").push(column).push(" >= ");
+            b.bind(SqlValue::Text(upper)).push(")");
+        }
+        None => {
+            b.push(column).push(if negated { " < " } else { " >= " });
+            b.bind_text(prefix);
+        }
+    }
+}
+
+/// The smallest string greater than every string starting with `prefix` (in code-point
+/// order), or `None` when no such string exists (the prefix is all U+10FFFF).
+pub(crate) fn prefix_upper_bound(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        let next = match last as u32 {
+            0xD7FF => Some('\u{E000}'),
+            c => char::from_u32(c + 1),
+        };
+        if let Some(next) = next {
+            chars.push(next);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
+}
+
+/// `EXISTS (SELECT 1 FROM <table> s WHERE s.execution_id = e.id AND s.attr_id = ?` — the
+/// caller appends further conditions and the closing parenthesis.
+fn open_exists(b: &mut SqlBuilder, id: i64, ty: SearchAttributeType, negated: bool) {
+    b.push(if negated {
+        "NOT EXISTS (SELECT 1 FROM "
+    } else {
+        "EXISTS (SELECT 1 FROM "
+    })
+    .push(value_table(ty).name())
+    .push(" s WHERE s.execution_id = e.id AND s.attr_id = ");
+    b.bind_int(id);
+}
+
+fn render_attribute_test(b: &mut SqlBuilder, id: i64, ty: SearchAttributeType, test: &Test) {
+    match test {
+        Test::IsNull => {
+            open_exists(b, id, ty, true);
+            b.push(")");
+        }
+        Test::IsNotNull => {
+            open_exists(b, id, ty, false);
+            b.push(")");
+        }
+        Test::Contains { values, negated } => {
+            if *negated {
+                // Present, and none of the values is an element.
+                b.push("(");
+                open_exists(b, id, ty, false);
+                b.push(") AND ");
+            }
+            open_exists(b, id, ty, *negated);
+            b.push(" AND s.value IN ");
+            b.bind_list(values, |v: &String| SqlValue::Text(v.clone()));
+            b.push(")");
+            if *negated {
+                b.push(")");
+            }
+        }
+        Test::AnyWord { words, negated } => {
+            if *negated {
+                // Present (the empty-string marker row), and none of the words occurs.
+                b.push("(");
+                open_exists(b, id, ty, false);
+                b.push(" AND s.value = ");
+                b.bind_text("");
+                b.push(") AND ");
+            }
+            open_exists(b, id, ty, *negated);
+            b.push(" AND s.value IN ");
+            b.bind_list(words, |v: &String| SqlValue::Text(v.clone()));
+            b.push(")");
+            if *negated {
+                b.push(")");
+            }
+        }
+        scalar_test => {
+            open_exists(b, id, ty, false);
+            b.push(" AND ");
+            render_column_test(b, "s.value", scalar_test);
+            b.push(")");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefix_bounds() {
+        assert_eq!(prefix_upper_bound("ab").as_deref(), Some("ac"));
+        assert_eq!(prefix_upper_bound("a\u{10FFFF}").as_deref(), Some("b"));
+        assert_eq!(prefix_upper_bound("\u{D7FF}").as_deref(), Some("\u{E000}"));
+        assert_eq!(prefix_upper_bound("\u{10FFFF}"), None);
+    }
+}

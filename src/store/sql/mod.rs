@@ -1,0 +1,43 @@
+//! SQL rendering of the query IR, shared by every SQL store.
+//!
+//! One renderer, parameterised by a [`Dialect`]: stores add a driver, never a second copy of
+//! the filter semantics. Every value is a bound parameter; attribute names never reach SQL
+//! text (search attributes are addressed by numeric storage id, also bound).
+
+mod builder;
+mod dialect;
+mod filter;
+mod layout;
+mod statements;
+pub(crate) mod values;
+
+pub(crate) use builder::{SqlBuilder, SqlValue};
+pub(crate) use dialect::Dialect;
+pub(crate) use layout::{SELECT_COLUMNS, ValueTable, value_table};
+pub(crate) use statements::{render_count, render_list, render_scan};
+
+/// A rendered statement: SQL text and the values bound to its parameters, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderedSql {
+    /// The SQL text, with placeholders.
+    pub sql: String,
+    /// The bound values, rendered for display (strings quoted).
+    pub params: Vec<String>,
+}
+
+impl From<SqlBuilder> for RenderedSql {
+    fn from(b: SqlBuilder) -> Self {
+        RenderedSql {
+            sql: b.sql,
+            params: b
+                .binds
+                .iter()
+                .map(|v| match v {
+                    SqlValue::Int(i) => i.to_string(),
+                    SqlValue::Double(d) => d.to_string(),
+                    SqlValue::Text(s) => format!("{s:?}"),
+                })
+                .collect(),
+        }
+    }
+}
