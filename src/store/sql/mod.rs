@@ -6,6 +6,7 @@
 
 mod builder;
 mod dialect;
+pub(crate) mod engine;
 mod filter;
 mod layout;
 mod statements;
