@@ -15,11 +15,7 @@ async fn listed(store: &Store, ns: &str) -> BTreeMap<String, SearchAttributeType
         .custom
 }
 
-async fn add(
-    store: &Store,
-    ns: &str,
-    attrs: &[(&str, SearchAttributeType)],
-) -> Result<(), Error> {
+async fn add(store: &Store, ns: &str, attrs: &[(&str, SearchAttributeType)]) -> Result<(), Error> {
     store
         .add_search_attributes(AddSearchAttributesRequest::new(
             ns,
@@ -30,7 +26,10 @@ async fn add(
 
 async fn remove(store: &Store, ns: &str, names: &[&str]) -> Result<(), Error> {
     store
-        .remove_search_attributes(RemoveSearchAttributesRequest::new(ns, names.iter().copied()))
+        .remove_search_attributes(RemoveSearchAttributesRequest::new(
+            ns,
+            names.iter().copied(),
+        ))
         .await
 }
 
@@ -76,7 +75,10 @@ async fn rejects_write(store: &Store, record: ExecutionRecord, name: &str, what:
 
 pub async fn add_list_remove(store: Store, ns: String) {
     use SearchAttributeType as T;
-    assert!(listed(&store, &ns).await.is_empty(), "a fresh namespace has custom attributes");
+    assert!(
+        listed(&store, &ns).await.is_empty(),
+        "a fresh namespace has custom attributes"
+    );
     let all = [
         ("Alpha", T::Keyword),
         ("Beta", T::Int),
@@ -88,12 +90,16 @@ pub async fn add_list_remove(store: Store, ns: String) {
     ];
     add(&store, &ns, &all).await.expect("add");
     assert_eq!(listed(&store, &ns).await, map(&all));
-    remove(&store, &ns, &["Alpha", "Delta"]).await.expect("remove");
+    remove(&store, &ns, &["Alpha", "Delta"])
+        .await
+        .expect("remove");
     let mut rest = map(&all);
     rest.remove("Alpha");
     rest.remove("Delta");
     assert_eq!(listed(&store, &ns).await, rest);
-    add(&store, &ns, &[("Alpha", T::Double)]).await.expect("re-add with another type");
+    add(&store, &ns, &[("Alpha", T::Double)])
+        .await
+        .expect("re-add with another type");
     assert_eq!(listed(&store, &ns).await.get("Alpha"), Some(&T::Double));
     // Registered attributes are usable right away.
     write(
@@ -110,7 +116,9 @@ pub async fn add_list_remove(store: Store, ns: String) {
 
 pub async fn add_existing_is_already_exists(store: Store, ns: String) {
     use SearchAttributeType as T;
-    add(&store, &ns, &[("Alpha", T::Keyword)]).await.expect("add");
+    add(&store, &ns, &[("Alpha", T::Keyword)])
+        .await
+        .expect("add");
     for attrs in [
         vec![("Alpha", T::Keyword)],
         vec![("Alpha", T::Int)],
@@ -190,7 +198,10 @@ pub async fn invalid_names_rejected(store: Store, ns: String) {
         ErrorKind::InvalidArgument,
         "register a good and a bad name together",
     );
-    assert!(listed(&store, &ns).await.is_empty(), "a rejected add registered something");
+    assert!(
+        listed(&store, &ns).await.is_empty(),
+        "a rejected add registered something"
+    );
     let longest = "A".repeat(64);
     let valid = [
         ("_x", T::Keyword),
@@ -216,7 +227,10 @@ pub async fn per_type_limits(store: Store, ns: String) {
                 "registered 1000 {ty} attributes without reaching a per-type limit"
             );
         };
-        assert!(registered >= 1, "could not register a single {ty} attribute: {err}");
+        assert!(
+            registered >= 1,
+            "could not register a single {ty} attribute: {err}"
+        );
         assert!(
             matches!(
                 err.kind(),
@@ -233,7 +247,10 @@ pub async fn per_type_limits(store: Store, ns: String) {
             .values()
             .filter(|t| **t == ty)
             .count();
-        assert_eq!(count, registered, "a rejected add registered a {ty} attribute");
+        assert_eq!(
+            count, registered,
+            "a rejected add registered a {ty} attribute"
+        );
         // Removing one frees room for one more.
         remove(&store, &ns, &[&format!("Lim{}0", ty.name())])
             .await
@@ -256,7 +273,11 @@ pub async fn removed_attribute_values_never_return(store: Store, ns: String) {
     register(
         &store,
         &ns,
-        &[("Reused", T::Keyword), ("ReusedText", T::Text), ("ReusedList", T::KeywordList)],
+        &[
+            ("Reused", T::Keyword),
+            ("ReusedText", T::Text),
+            ("ReusedList", T::KeywordList),
+        ],
     )
     .await;
     write(
@@ -282,7 +303,11 @@ pub async fn removed_attribute_values_never_return(store: Store, ns: String) {
     register(
         &store,
         &ns,
-        &[("Reused", T::Keyword), ("ReusedText", T::Text), ("ReusedList", T::KeywordList)],
+        &[
+            ("Reused", T::Keyword),
+            ("ReusedText", T::Text),
+            ("ReusedList", T::KeywordList),
+        ],
     )
     .await;
     assert_all(
@@ -299,7 +324,13 @@ pub async fn removed_attribute_values_never_return(store: Store, ns: String) {
         ],
     )
     .await;
-    assert!(get(&store, &ns, "old").await.unwrap().search_attributes.is_empty());
+    assert!(
+        get(&store, &ns, "old")
+            .await
+            .unwrap()
+            .search_attributes
+            .is_empty()
+    );
     write(&store, rec(&ns, "new", at(1)).sa("Reused", kw("old"))).await;
     assert_matches(&store, &ns, "Reused = 'old'", &["new"]).await;
 
@@ -312,7 +343,11 @@ pub async fn removed_attribute_values_never_return(store: Store, ns: String) {
     assert_matches(&store, &ns, "Reused = 5", &["int"]).await;
     for wf in ["old", "new"] {
         assert_eq!(
-            get(&store, &ns, wf).await.unwrap().search_attributes.get("Reused"),
+            get(&store, &ns, wf)
+                .await
+                .unwrap()
+                .search_attributes
+                .get("Reused"),
             None,
             "{wf} shows a value of a removed attribute"
         );
@@ -365,7 +400,9 @@ pub async fn wrong_value_type_rejected(store: Store, ns: String) {
     ] {
         rejects_write(
             &store,
-            rec(&ns, "wf", at(0)).sa(KW, kw("fine")).sa(name, value.clone()),
+            rec(&ns, "wf", at(0))
+                .sa(KW, kw("fine"))
+                .sa(name, value.clone()),
             name,
             &format!("write {value:?} to {name}"),
         )
@@ -419,7 +456,15 @@ pub async fn too_many_attributes_rejected(store: Store, ns: String) {
         ("TemporalScheduledStartTime", dt("2026-01-01T00:00:00Z")),
         ("TemporalSchedulePaused", boolean(false)),
     ];
-    let mut types = vec![T::Keyword, T::Int, T::Double, T::Bool, T::Datetime, T::Text, T::KeywordList];
+    let mut types = vec![
+        T::Keyword,
+        T::Int,
+        T::Double,
+        T::Bool,
+        T::Datetime,
+        T::Text,
+        T::KeywordList,
+    ];
     let mut custom: Vec<(String, SearchAttributeType)> = Vec::new();
     let mut i = 0;
     while custom.len() < 92 && !types.is_empty() {
@@ -457,7 +502,9 @@ pub async fn too_many_attributes_rejected(store: Store, ns: String) {
     }
     assert_eq!(hundred.search_attributes.len(), 100);
     write(&store, hundred.clone()).await;
-    let got = get(&store, &ns, "hundred").await.expect("record with 100 attributes");
+    let got = get(&store, &ns, "hundred")
+        .await
+        .expect("record with 100 attributes");
     assert_eq!(got.search_attributes.len(), 100);
 
     let (n, ty) = &custom[91];
@@ -472,7 +519,10 @@ pub async fn too_many_attributes_rejected(store: Store, ns: String) {
         ErrorKind::InvalidArgument,
         "write with 101 search attributes",
     );
-    assert!(e.message().contains("100"), "the error does not state the limit: {e}");
+    assert!(
+        e.message().contains("100"),
+        "the error does not state the limit: {e}"
+    );
     assert!(get_run(&store, &ns, "over", "run-over").await.is_none());
 }
 
@@ -489,7 +539,9 @@ pub async fn value_size_limit(store: Store, ns: String) {
             .sa(KWL, kwl(&[&"a".repeat(1024), &"b".repeat(1024)])),
     )
     .await;
-    let got = get(&store, &ns, "fits").await.expect("2048-byte values fit");
+    let got = get(&store, &ns, "fits")
+        .await
+        .expect("2048-byte values fit");
     assert_eq!(got.search_attributes.get(KW), Some(&kw(&exactly)));
     for (name, value) in [
         (KW, kw(&over)),
@@ -527,7 +579,13 @@ pub async fn total_size_limit(store: Store, ns: String) {
     for n in &names {
         over = over.sa(n, kw(&value));
     }
-    rejects_write(&store, over, "Big", "write 42000 bytes of search attributes").await;
+    rejects_write(
+        &store,
+        over,
+        "Big",
+        "write 42000 bytes of search attributes",
+    )
+    .await;
 }
 
 pub async fn nul_character_rejected(store: Store, ns: String) {
@@ -570,4 +628,30 @@ pub async fn predefined_attributes_settable(store: Store, ns: String) {
             .is_empty(),
         "predefined attributes must not be listed as custom ones"
     );
+}
+
+pub async fn keyword_list_keeps_its_elements(store: Store, ns: String) {
+    register_standard(&store, &ns).await;
+    let list = kwl(&["b", "a", "b", ""]);
+    write(&store, rec(&ns, "dup", at(0)).sa(KWL, list.clone())).await;
+    write(&store, rec(&ns, "other", at(1)).sa(KWL, kwl(&["c"]))).await;
+    let got = get(&store, &ns, "dup").await.expect("record");
+    assert_eq!(
+        got.search_attributes.get(KWL),
+        Some(&list),
+        "a keyword list lost its order, duplicates or empty element"
+    );
+    // Matching several elements still returns the record once.
+    assert_all(
+        &store,
+        &ns,
+        &[
+            (&format!("{KWL} = 'b'"), &["dup"]),
+            (&format!("{KWL} IN ('a', 'b', 'c')"), &["dup", "other"]),
+            (&format!("{KWL} = ''"), &["dup"]),
+            (&format!("{KWL} NOT IN ('c')"), &["dup"]),
+            (&format!("{KWL} != 'a'"), &["other"]),
+        ],
+    )
+    .await;
 }

@@ -11,7 +11,11 @@ fn groups(pairs: &[(&str, i64)]) -> BTreeMap<String, i64> {
 }
 
 pub async fn count_matches_listing(store: Store, ns: String) {
-    assert_eq!(count(&store, &ns, "").await, 0, "a fresh namespace is empty");
+    assert_eq!(
+        count(&store, &ns, "").await,
+        0,
+        "a fresh namespace is empty"
+    );
     fixture(&store, &ns, false).await;
     assert_eq!(count(&store, &ns, "").await, 5);
     for query in [
@@ -37,23 +41,45 @@ pub async fn group_by_execution_status(store: Store, ns: String) {
         rec(&ns, "w6", at(10)).closed_after(ExecutionStatus::Completed, 1),
     )
     .await;
-    let want = groups(&[("Running", 2), ("Completed", 2), ("Failed", 1), ("TimedOut", 1)]);
-    assert_eq!(count_groups(&store, &ns, "GROUP BY ExecutionStatus").await, want);
-    assert_eq!(count_groups(&store, &ns, "group by ExecutionStatus").await, want);
-    assert_eq!(count_groups(&store, &ns, "GROUP BY `ExecutionStatus`").await, want);
+    let want = groups(&[
+        ("Running", 2),
+        ("Completed", 2),
+        ("Failed", 1),
+        ("TimedOut", 1),
+    ]);
+    assert_eq!(
+        count_groups(&store, &ns, "GROUP BY ExecutionStatus").await,
+        want
+    );
+    assert_eq!(
+        count_groups(&store, &ns, "group by ExecutionStatus").await,
+        want
+    );
+    assert_eq!(
+        count_groups(&store, &ns, "GROUP BY `ExecutionStatus`").await,
+        want
+    );
     // Records of a namespace division are not counted by default.
     write(
         &store,
         rec(&ns, "div", at(0)).sa("TemporalNamespaceDivision", kw("d")),
     )
     .await;
-    assert_eq!(count_groups(&store, &ns, "GROUP BY ExecutionStatus").await, want);
+    assert_eq!(
+        count_groups(&store, &ns, "GROUP BY ExecutionStatus").await,
+        want
+    );
 }
 
 pub async fn group_by_with_filter(store: Store, ns: String) {
     fixture(&store, &ns, false).await;
     assert_eq!(
-        count_groups(&store, &ns, "WorkflowType = 'type-b' GROUP BY ExecutionStatus").await,
+        count_groups(
+            &store,
+            &ns,
+            "WorkflowType = 'type-b' GROUP BY ExecutionStatus"
+        )
+        .await,
         groups(&[("Failed", 1), ("TimedOut", 1), ("Running", 1)])
     );
     assert_eq!(
@@ -66,9 +92,13 @@ pub async fn group_by_with_filter(store: Store, ns: String) {
         groups(&[("Completed", 1), ("Failed", 1)])
     );
     assert!(
-        count_groups(&store, &ns, "ExecutionStatus = 'Canceled' GROUP BY ExecutionStatus")
-            .await
-            .is_empty()
+        count_groups(
+            &store,
+            &ns,
+            "ExecutionStatus = 'Canceled' GROUP BY ExecutionStatus"
+        )
+        .await
+        .is_empty()
     );
     let resp = store
         .count_workflow_executions(CountRequest::new(&ns).query("WorkflowType = 'type-a'"))

@@ -1,8 +1,6 @@
 //! Every operator on every type returns the right records (see `support::fixture` for the
 //! data). Each expectation is checked through list, scan and count.
 
-use workflow_visibility::prelude::*;
-
 use super::support::*;
 
 /// Runs `(query, expected)` pairs where `{}` in the query stands for `attr`.
@@ -403,7 +401,10 @@ pub async fn predefined_attributes(store: Store, ns: String) {
             ("BatcherUser > 'alice'", &["p2"]),
             ("BatcherUser IS NULL", &["p3"]),
             ("TemporalScheduledById IS NOT NULL", &["p1"]),
-            ("TemporalScheduledStartTime > '2025-01-01T00:00:00Z'", &["p1"]),
+            (
+                "TemporalScheduledStartTime > '2025-01-01T00:00:00Z'",
+                &["p1"],
+            ),
             ("TemporalSchedulePaused = true", &["p1"]),
             ("TemporalSchedulePaused != true", &["p2"]),
             ("TemporalSchedulePaused IS NULL", &["p3"]),
@@ -438,7 +439,10 @@ pub async fn boolean_connectives(store: Store, ns: String) {
             "ExecutionStatus = 'Running' AND (KW IS NULL OR KW = 'apple')",
             &["w1", "w5"],
         ),
-        ("NOT (ExecutionStatus = 'Running' OR INT < 0)", &["w2", "w3"]),
+        (
+            "NOT (ExecutionStatus = 'Running' OR INT < 0)",
+            &["w2", "w3"],
+        ),
         (
             "(KW >= 'b' AND (DBL < 0 OR (BOOL = true AND INT = 3))) OR WorkflowId = 'w5'",
             &["w2", "w3", "w5"],
@@ -478,12 +482,21 @@ pub async fn literal_syntax(store: Store, ns: String) {
             ("WorkflowId IN ('plain', 'it''s')", &["plain", "it's"]),
             ("`WorkflowId` = 'plain'", &["plain"]),
             ("WorkflowId\n=\t'plain'", &["plain"]),
-            ("WorkflowId = 'plain' oR WorkflowId = 'it''s'", &["plain", "it's"]),
+            (
+                "WorkflowId = 'plain' oR WorkflowId = 'it''s'",
+                &["plain", "it's"],
+            ),
             ("WorkflowId iN ('plain')", &["plain"]),
-            ("WorkflowId Not In ('plain')", &["it's", "back\\slash", "say \"hi\""]),
+            (
+                "WorkflowId Not In ('plain')",
+                &["it's", "back\\slash", "say \"hi\""],
+            ),
             ("WorkflowId between 'a' and 'c'", &["back\\slash"]),
             ("WorkflowId starts_with 'pl'", &["plain"]),
-            ("WorkflowId not starts_with 'pl'", &["it's", "back\\slash", "say \"hi\""]),
+            (
+                "WorkflowId not starts_with 'pl'",
+                &["it's", "back\\slash", "say \"hi\""],
+            ),
             ("WorkflowId is not null", all),
             ("not WorkflowId is null", all),
             ("HistoryLength = 5", &["plain"]),

@@ -38,7 +38,11 @@ pub async fn trailing_spaces_are_significant(store: Store, ns: String) {
     )
     .await;
     let got = get(&store, &ns, "v1").await.unwrap();
-    assert_eq!(got.search_attributes.get(KW), Some(&kw("a ")), "trailing space lost");
+    assert_eq!(
+        got.search_attributes.get(KW),
+        Some(&kw("a ")),
+        "trailing space lost"
+    );
     write(&store, rec(&ns, "wf ", at(50))).await;
     assert_matches(&store, &ns, "WorkflowId = 'wf'", &[]).await;
     assert_matches(&store, &ns, "WorkflowId = 'wf '", &["wf "]).await;
@@ -48,7 +52,12 @@ pub async fn code_point_order_and_case(store: Store, ns: String) {
     // v0 'Z', v1 'a', v2 'b', v3 'é' (U+E9), v4 'ﬀ' (U+FB00), v5 '😀' (U+1F600), v6 'A',
     // v7 'aB', v8 'ab'. UTF-16 order would put U+1F600 before U+FB00; code-point order
     // does not.
-    setup(&store, &ns, &["Z", "a", "b", "é", "ﬀ", "😀", "A", "aB", "ab"]).await;
+    setup(
+        &store,
+        &ns,
+        &["Z", "a", "b", "é", "ﬀ", "😀", "A", "aB", "ab"],
+    )
+    .await;
     check(
         &store,
         &ns,
@@ -58,7 +67,10 @@ pub async fn code_point_order_and_case(store: Store, ns: String) {
             (format!("{KW} < 'a'"), &["v0", "v6"]),
             (format!("{KW} > 'z'"), &["v3", "v4", "v5"]),
             (format!("{KW} > 'ﬀ'"), &["v5"]),
-            (format!("{KW} < '😀'"), &["v0", "v1", "v2", "v3", "v4", "v6", "v7", "v8"]),
+            (
+                format!("{KW} < '😀'"),
+                &["v0", "v1", "v2", "v3", "v4", "v6", "v7", "v8"],
+            ),
             (format!("{KW} BETWEEN 'é' AND '😀'"), &["v3", "v4", "v5"]),
             (format!("{KW} BETWEEN 'a' AND 'ab'"), &["v1", "v7", "v8"]),
             (format!("{KW} > 'aB'"), &["v2", "v3", "v4", "v5", "v8"]),

@@ -21,7 +21,10 @@ where
             .await
             .unwrap_or_else(|e| panic!("{what} failed: {e}"));
         if token.is_some() {
-            assert!(!page.executions.is_empty(), "{what}: a token led to an empty page");
+            assert!(
+                !page.executions.is_empty(),
+                "{what}: a token led to an empty page"
+            );
         }
         out.extend(page.executions.iter().map(|r| r.workflow_id.clone()));
         match page.next_page_token {
@@ -65,17 +68,34 @@ pub async fn open_and_closed_by_time_range(store: Store, ns: String) {
     )
     .await;
     assert_eq!(open(&store, req(&ns)).await, ["o3", "o2", "o1"]);
-    assert_eq!(open(&store, req(&ns).time_range(at(10), at(20))).await, ["o2", "o1"]);
-    assert!(open(&store, req(&ns).time_range(at(11), at(19))).await.is_empty());
+    assert_eq!(
+        open(&store, req(&ns).time_range(at(10), at(20))).await,
+        ["o2", "o1"]
+    );
+    assert!(
+        open(&store, req(&ns).time_range(at(11), at(19)))
+            .await
+            .is_empty()
+    );
     assert_eq!(
         open(&store, req(&ns).time_range(at(0), at(100))).await,
         ["o3", "o2", "o1"]
     );
     assert_eq!(closed(&store, req(&ns)).await, ["c3", "c2", "c1"]);
-    assert_eq!(closed(&store, req(&ns).time_range(at(15), at(25))).await, ["c2", "c1"]);
-    assert!(closed(&store, req(&ns).time_range(at(16), at(24))).await.is_empty());
+    assert_eq!(
+        closed(&store, req(&ns).time_range(at(15), at(25))).await,
+        ["c2", "c1"]
+    );
+    assert!(
+        closed(&store, req(&ns).time_range(at(16), at(24)))
+            .await
+            .is_empty()
+    );
     // The closed range applies to the close time, not the start time.
-    assert_eq!(closed(&store, req(&ns).time_range(at(10), at(20))).await, ["c1"]);
+    assert_eq!(
+        closed(&store, req(&ns).time_range(at(10), at(20))).await,
+        ["c1"]
+    );
     // Sub-microsecond bounds are truncated like every datetime.
     let just_after = at(15) + chrono::Duration::nanoseconds(999);
     assert_eq!(
@@ -92,7 +112,9 @@ pub async fn by_workflow_type(store: Store, ns: String) {
             rec(&ns, "o1", at(10)).wf_type("A"),
             rec(&ns, "o2", at(20)).wf_type("B"),
             rec(&ns, "o3", at(30)).wf_type("it's \\ odd"),
-            rec(&ns, "c1", at(0)).wf_type("A").closed(S::Completed, at(15)),
+            rec(&ns, "c1", at(0))
+                .wf_type("A")
+                .closed(S::Completed, at(15)),
             rec(&ns, "c2", at(5)).wf_type("B").closed(S::Failed, at(25)),
             rec(&ns, "c3", at(6)).wf_type("B").closed(S::Failed, at(26)),
         ],
@@ -103,7 +125,10 @@ pub async fn by_workflow_type(store: Store, ns: String) {
         let store = store.clone();
         async move {
             drain("open by type", |t| {
-                store.list_open_workflow_executions_by_type(by_type(ty, r.clone().next_page_token(t)))
+                store.list_open_workflow_executions_by_type(by_type(
+                    ty,
+                    r.clone().next_page_token(t),
+                ))
             })
             .await
         }
@@ -112,7 +137,10 @@ pub async fn by_workflow_type(store: Store, ns: String) {
         let store = store.clone();
         async move {
             drain("closed by type", |t| {
-                store.list_closed_workflow_executions_by_type(by_type(ty, r.clone().next_page_token(t)))
+                store.list_closed_workflow_executions_by_type(by_type(
+                    ty,
+                    r.clone().next_page_token(t),
+                ))
             })
             .await
         }
@@ -121,9 +149,16 @@ pub async fn by_workflow_type(store: Store, ns: String) {
     assert_eq!(open_by("B", req(&ns)).await, ["o2"]);
     assert_eq!(open_by("it's \\ odd", req(&ns)).await, ["o3"]);
     assert!(open_by("a", req(&ns)).await.is_empty());
-    assert!(open_by("A", req(&ns).time_range(at(11), at(100))).await.is_empty());
+    assert!(
+        open_by("A", req(&ns).time_range(at(11), at(100)))
+            .await
+            .is_empty()
+    );
     assert_eq!(closed_by("B", req(&ns)).await, ["c3", "c2"]);
-    assert_eq!(closed_by("B", req(&ns).time_range(at(20), at(25))).await, ["c2"]);
+    assert_eq!(
+        closed_by("B", req(&ns).time_range(at(20), at(25))).await,
+        ["c2"]
+    );
     assert_eq!(closed_by("A", req(&ns)).await, ["c1"]);
 }
 
@@ -133,7 +168,9 @@ pub async fn by_workflow_id(store: Store, ns: String) {
         &store,
         [
             rec(&ns, "same", at(10)).run("r1"),
-            rec(&ns, "same", at(0)).run("r2").closed(S::Completed, at(5)),
+            rec(&ns, "same", at(0))
+                .run("r2")
+                .closed(S::Completed, at(5)),
             rec(&ns, "same", at(1)).run("r3").closed(S::Failed, at(7)),
             rec(&ns, "other", at(20)),
             rec(&ns, "a\\b'c", at(30)),
@@ -146,26 +183,43 @@ pub async fn by_workflow_id(store: Store, ns: String) {
         loop {
             let request = ListByWorkflowIdRequest::new(r.clone().next_page_token(token), wf);
             let result = if open {
-                store.list_open_workflow_executions_by_workflow_id(request).await
+                store
+                    .list_open_workflow_executions_by_workflow_id(request)
+                    .await
             } else {
-                store.list_closed_workflow_executions_by_workflow_id(request).await
+                store
+                    .list_closed_workflow_executions_by_workflow_id(request)
+                    .await
             };
             let page =
                 result.unwrap_or_else(|e| panic!("listing by workflow id {wf:?} failed: {e}"));
-            out.extend(page.executions.iter().map(|e| format!("{}/{}", e.workflow_id, e.run_id)));
+            out.extend(
+                page.executions
+                    .iter()
+                    .map(|e| format!("{}/{}", e.workflow_id, e.run_id)),
+            );
             match page.next_page_token {
                 Some(t) => token = Some(t),
                 None => return out,
             }
         }
     };
-    assert_eq!(runs(store.clone(), "same", true, req(&ns)).await, ["same/r1"]);
+    assert_eq!(
+        runs(store.clone(), "same", true, req(&ns)).await,
+        ["same/r1"]
+    );
     assert_eq!(
         runs(store.clone(), "same", false, req(&ns)).await,
         ["same/r3", "same/r2"]
     );
     assert_eq!(
-        runs(store.clone(), "same", false, req(&ns).time_range(at(0), at(6))).await,
+        runs(
+            store.clone(),
+            "same",
+            false,
+            req(&ns).time_range(at(0), at(6))
+        )
+        .await,
         ["same/r2"]
     );
     assert_eq!(
@@ -173,7 +227,11 @@ pub async fn by_workflow_id(store: Store, ns: String) {
         ["a\\b'c/run-a\\b'c"]
     );
     assert!(runs(store.clone(), "Same", true, req(&ns)).await.is_empty());
-    assert!(runs(store.clone(), "other", false, req(&ns)).await.is_empty());
+    assert!(
+        runs(store.clone(), "other", false, req(&ns))
+            .await
+            .is_empty()
+    );
 }
 
 pub async fn closed_by_status(store: Store, ns: String) {

@@ -148,8 +148,9 @@ macro_rules! conformance_emit {
 
 /// Declares the whole conformance suite for one store.
 ///
-/// `$make` is an async constructor (e.g. `async || -> Arc<dyn VisibilityManager> { … }`),
-/// called once per test binary; every case shares the store it returns.
+/// `$make` is an async constructor returning `Arc<dyn VisibilityManager>` or an `Arc` of a
+/// concrete store (e.g. `async || Arc::new(InMemoryStore::new())`). It is called once per test
+/// binary; every case shares the store it returns.
 #[macro_export]
 macro_rules! conformance_suite {
     ($make:expr) => {
@@ -162,7 +163,9 @@ macro_rules! conformance_suite {
             CONFORMANCE_STORE
                 .get_or_init(|| async {
                     let make = $make;
-                    make().await
+                    let store: ::std::sync::Arc<dyn ::workflow_visibility::VisibilityManager> =
+                        make().await;
+                    store
                 })
                 .await
                 .clone()
@@ -202,6 +205,7 @@ macro_rules! conformance_suite {
                 total_size_limit [custom_search_attributes]
                 nul_character_rejected [custom_search_attributes]
                 predefined_attributes_settable []
+                keyword_list_keeps_its_elements [filter_queries, custom_search_attributes]
             }
             filters {
                 keyword_operators [filter_queries, custom_search_attributes]

@@ -15,7 +15,10 @@ pub async fn namespaces_are_isolated(store: Store, ns: String) {
     assert_eq!(count(&store, &ns, "").await, 1);
     assert_eq!(wf_ids(&scan_all(&store, &ns, "", 10).await), ["wf"]);
     assert_eq!(get(&store, &ns, "wf").await.unwrap().workflow_type, "in-a");
-    assert_eq!(get(&store, &other, "wf").await.unwrap().workflow_type, "in-b");
+    assert_eq!(
+        get(&store, &other, "wf").await.unwrap().workflow_type,
+        "in-b"
+    );
     assert!(get(&store, &ns, "only-b").await.is_none());
     let open = store
         .list_open_workflow_executions(LegacyListRequest::new(&ns))
@@ -64,7 +67,13 @@ pub async fn custom_attributes_are_per_namespace(store: Store, ns: String) {
     };
     assert_eq!(listed(ns.clone()).await.len(), 2);
     assert_eq!(listed(other.clone()).await.get("Shared"), Some(&T::Int));
-    write(&store, rec(&ns, "a", at(0)).sa("Shared", kw("x")).sa("OnlyA", int(1))).await;
+    write(
+        &store,
+        rec(&ns, "a", at(0))
+            .sa("Shared", kw("x"))
+            .sa("OnlyA", int(1)),
+    )
+    .await;
     write(&store, rec(&other, "b", at(0)).sa("Shared", int(7))).await;
     let e = expect_err(
         store
@@ -79,7 +88,13 @@ pub async fn custom_attributes_are_per_namespace(store: Store, ns: String) {
     assert_matches(&store, &ns, "Shared = 'x'", &["a"]).await;
     assert_matches(&store, &other, "Shared = 7", &["b"]).await;
     rejects(&store, &other, "OnlyA = 1", "OnlyA").await;
-    rejects(&store, &other, "WorkflowId = 'b' AND Shared = 'x'", "Shared = 'x'").await;
+    rejects(
+        &store,
+        &other,
+        "WorkflowId = 'b' AND Shared = 'x'",
+        "Shared = 'x'",
+    )
+    .await;
     // Removing in one namespace leaves the other alone.
     store
         .remove_search_attributes(RemoveSearchAttributesRequest::new(&ns, ["Shared"]))
@@ -87,7 +102,11 @@ pub async fn custom_attributes_are_per_namespace(store: Store, ns: String) {
         .expect("remove");
     assert_matches(&store, &other, "Shared = 7", &["b"]).await;
     assert_eq!(
-        get(&store, &other, "b").await.unwrap().search_attributes.get("Shared"),
+        get(&store, &other, "b")
+            .await
+            .unwrap()
+            .search_attributes
+            .get("Shared"),
         Some(&int(7))
     );
 }
@@ -138,7 +157,9 @@ pub async fn namespace_name_is_not_persisted(store: Store, ns: String) {
     let mut r = rec(&ns, "wf", at(0));
     r.namespace_name = Some(format!("{ns}-pretty-name"));
     write(&store, r).await;
-    let got = get(&store, &ns, "wf").await.expect("record by namespace id");
+    let got = get(&store, &ns, "wf")
+        .await
+        .expect("record by namespace id");
     assert_eq!(got.namespace_name, None);
     assert_eq!(got.namespace_id, ns);
     let page = store

@@ -67,11 +67,23 @@ pub async fn explicit_order_missing_last(store: Store, ns: String) {
     }
     assert_order(&store, &ns, "", &["f", "e", "d", "c", "b", "a"]).await;
     for (query, expected) in [
-        (format!("ORDER BY {INT} ASC"), ["e", "b", "d", "a", "f", "c"]),
+        (
+            format!("ORDER BY {INT} ASC"),
+            ["e", "b", "d", "a", "f", "c"],
+        ),
         (format!("ORDER BY {INT}"), ["e", "b", "d", "a", "f", "c"]),
-        (format!("order by {INT} asc"), ["e", "b", "d", "a", "f", "c"]),
-        (format!("ORDER BY {INT} DESC"), ["a", "d", "e", "b", "f", "c"]),
-        (format!("ORDER BY `{INT}` desc"), ["a", "d", "e", "b", "f", "c"]),
+        (
+            format!("order by {INT} asc"),
+            ["e", "b", "d", "a", "f", "c"],
+        ),
+        (
+            format!("ORDER BY {INT} DESC"),
+            ["a", "d", "e", "b", "f", "c"],
+        ),
+        (
+            format!("ORDER BY `{INT}` desc"),
+            ["a", "d", "e", "b", "f", "c"],
+        ),
     ] {
         assert_order(&store, &ns, &query, &expected).await;
     }
@@ -97,8 +109,20 @@ pub async fn close_time_desc_puts_running_last(store: Store, ns: String) {
     )
     .await;
     assert_order(&store, &ns, "", &["run2", "run1", "c2", "c1"]).await;
-    assert_order(&store, &ns, "ORDER BY CloseTime DESC", &["c2", "c1", "run2", "run1"]).await;
-    assert_order(&store, &ns, "ORDER BY CloseTime ASC", &["c1", "c2", "run2", "run1"]).await;
+    assert_order(
+        &store,
+        &ns,
+        "ORDER BY CloseTime DESC",
+        &["c2", "c1", "run2", "run1"],
+    )
+    .await;
+    assert_order(
+        &store,
+        &ns,
+        "ORDER BY CloseTime ASC",
+        &["c1", "c2", "run2", "run1"],
+    )
+    .await;
     // Durations: c1 40m, c2 60m; missing for running executions.
     assert_order(
         &store,
@@ -115,7 +139,13 @@ pub async fn close_time_desc_puts_running_last(store: Store, ns: String) {
     )
     .await;
     // run1 and c2 started together: the default order breaks the tie, running first.
-    assert_order(&store, &ns, "ORDER BY StartTime ASC", &["run1", "c2", "run2", "c1"]).await;
+    assert_order(
+        &store,
+        &ns,
+        "ORDER BY StartTime ASC",
+        &["run1", "c2", "run2", "c1"],
+    )
+    .await;
 }
 
 pub async fn status_sorts_by_name(store: Store, ns: String) {
@@ -187,7 +217,15 @@ pub async fn order_by_each_type(store: Store, ns: String) {
         &sub(0),
         KW,
         T::Keyword,
-        &[kw("a"), kw(" a"), kw("é"), kw("B"), kw("a "), kw("😀"), kw("ﬀ")],
+        &[
+            kw("a"),
+            kw(" a"),
+            kw("é"),
+            kw("B"),
+            kw("a "),
+            kw("😀"),
+            kw("ﬀ"),
+        ],
         &[1, 3, 0, 4, 2, 6, 5],
     )
     .await;
@@ -197,7 +235,14 @@ pub async fn order_by_each_type(store: Store, ns: String) {
         &sub(1),
         INT,
         T::Int,
-        &[int(9), int(-10), int(100), int(10), int(i64::MIN), int(i64::MAX)],
+        &[
+            int(9),
+            int(-10),
+            int(100),
+            int(10),
+            int(i64::MIN),
+            int(i64::MAX),
+        ],
         &[4, 1, 0, 3, 2, 5],
     )
     .await;

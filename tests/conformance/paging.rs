@@ -91,23 +91,38 @@ pub async fn inserts_between_pages(store: Store, ns: String) {
         };
         assert!(k < 100, "listing does not end while inserting");
         token = Some(next);
-        let last = seen.last().expect("a page with a token is not empty").clone();
+        let last = seen
+            .last()
+            .expect("a page with a token is not empty")
+            .clone();
         // Sorts before the cursor: must not show up later (the listing is ordered).
         let front = format!("front-{k}");
         write(&store, rec(&ns, &front, at(10_000 + k))).await;
         let tie_before = format!("tie-before-{k}");
-        write(&store, rec(&ns, &tie_before, last.start_time).run(&format!("a-{k}"))).await;
+        write(
+            &store,
+            rec(&ns, &tie_before, last.start_time).run(&format!("a-{k}")),
+        )
+        .await;
         must_not_appear.extend([front, tie_before]);
         // Sorts after the cursor: must show up exactly once.
         let back = format!("back-{k}");
         write(&store, rec(&ns, &back, at(-100 - k))).await;
         let tie_after = format!("tie-after-{k}");
-        write(&store, rec(&ns, &tie_after, last.start_time).run(&format!("zz-{k}"))).await;
+        write(
+            &store,
+            rec(&ns, &tie_after, last.start_time).run(&format!("zz-{k}")),
+        )
+        .await;
         must_appear.extend([back, tie_after]);
     }
     let ids = wf_ids(&seen);
     let unique: BTreeSet<&String> = ids.iter().collect();
-    assert_eq!(unique.len(), ids.len(), "a record was listed twice: {ids:?}");
+    assert_eq!(
+        unique.len(),
+        ids.len(),
+        "a record was listed twice: {ids:?}"
+    );
     for i in 0..12 {
         let wf = format!("w{i:02}");
         assert!(ids.contains(&wf), "{wf} was skipped: {ids:?}");
@@ -166,12 +181,19 @@ pub async fn page_size_clamped(store: Store, ns: String) {
         .list_open_workflow_executions(LegacyListRequest::new(&ns).page_size(0))
         .await
         .expect("legacy page size 0");
-    assert_eq!(p.executions.len(), 1, "legacy page size 0 must be clamped to 1");
+    assert_eq!(
+        p.executions.len(),
+        1,
+        "legacy page size 0 must be clamped to 1"
+    );
     let p = store
         .scan_workflow_executions(ListRequest::new(&ns).page_size(0))
         .await
         .expect("scan page size 0");
-    assert!(p.executions.len() <= 1, "scan page size 0 must be clamped to 1");
+    assert!(
+        p.executions.len() <= 1,
+        "scan page size 0 must be clamped to 1"
+    );
     assert!(p.next_page_token.is_some());
     let p = store
         .scan_workflow_executions(ListRequest::new(&ns).page_size(usize::MAX))
@@ -266,8 +288,12 @@ pub async fn bad_tokens_rejected(store: Store, ns: String) {
     );
 
     // A good token still works, more than once, and with another page size.
-    let again = list_with(ns.clone(), "", token.clone()).await.expect("reuse");
-    let twice = list_with(ns.clone(), "", token.clone()).await.expect("reuse");
+    let again = list_with(ns.clone(), "", token.clone())
+        .await
+        .expect("reuse");
+    let twice = list_with(ns.clone(), "", token.clone())
+        .await
+        .expect("reuse");
     assert_eq!(wf_ids(&again.executions), ["w2", "w1"]);
     assert_eq!(again.executions, twice.executions);
     let rest = store

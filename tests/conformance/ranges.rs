@@ -52,7 +52,10 @@ pub async fn int_extremes(store: Store, ns: String) {
         &["big"],
     )
     .await;
-    assert_eq!(get(&store, &ns, "big").await.unwrap().history_length, i64::MAX);
+    assert_eq!(
+        get(&store, &ns, "big").await.unwrap().history_length,
+        i64::MAX
+    );
 }
 
 pub async fn datetime_extremes(store: Store, ns: String) {
@@ -150,11 +153,9 @@ pub async fn doubles_stored_exactly(store: Store, ns: String) {
     for (i, v) in values.iter().enumerate() {
         let got = get(&store, &ns, &format!("v{i}")).await.unwrap();
         match got.search_attributes.get(DBL) {
-            Some(SearchAttributeValue::Double(d)) => assert_eq!(
-                d.to_bits(),
-                v.to_bits(),
-                "Double {v:e} came back as {d:e}"
-            ),
+            Some(SearchAttributeValue::Double(d)) => {
+                assert_eq!(d.to_bits(), v.to_bits(), "Double {v:e} came back as {d:e}")
+            }
             other => panic!("Double {v:e} came back as {other:?}"),
         }
     }

@@ -66,7 +66,10 @@ pub async fn unknown_attributes(store: Store, ns: String) {
         ("WorkflowId = 'a' AND workflowid = 'b'", "workflowid"),
         ("WorkflowId = 'a' AND WORKFLOWID = 'b'", "WORKFLOWID"),
         ("WorkflowId = 'a' OR `Nope` = 'a'", "`Nope`"),
-        ("WorkflowId = 'a' AND CustomKeywordField = 'a'", "CustomKeywordField"),
+        (
+            "WorkflowId = 'a' AND CustomKeywordField = 'a'",
+            "CustomKeywordField",
+        ),
         ("NOT Nope IS NULL", "Nope"),
         ("WorkflowId = 'a' AND Nope IS NOT NULL", "Nope"),
     ] {
@@ -206,7 +209,10 @@ pub async fn query_length_bound(store: Store, ns: String) {
     let over = format!("WorkflowId = '{}' OR WorkflowId = 'x'", "a".repeat(16_400));
     assert!(over.len() > 16 * 1024);
     rejects(&store, &ns, &over, &over).await;
-    let far_over = format!("WorkflowId = 'x' OR {}", "WorkflowId = 'y' OR ".repeat(5000));
+    let far_over = format!(
+        "WorkflowId = 'x' OR {}",
+        "WorkflowId = 'y' OR ".repeat(5000)
+    );
     rejects(&store, &ns, &far_over, &far_over).await;
 }
 

@@ -30,9 +30,15 @@ pub async fn every_record_exactly_once(store: Store, ns: String) {
         let got = scan_all(&store, &ns, "", page_size).await;
         let ids = wf_ids(&got);
         let unique: BTreeSet<&String> = ids.iter().collect();
-        assert_eq!(unique.len(), ids.len(), "scan at page size {page_size} repeated a record");
-        let got: BTreeMap<String, ExecutionRecord> =
-            got.into_iter().map(|r| (r.workflow_id.clone(), r)).collect();
+        assert_eq!(
+            unique.len(),
+            ids.len(),
+            "scan at page size {page_size} repeated a record"
+        );
+        let got: BTreeMap<String, ExecutionRecord> = got
+            .into_iter()
+            .map(|r| (r.workflow_id.clone(), r))
+            .collect();
         assert_eq!(got, expected, "scan at page size {page_size}");
     }
 }
@@ -89,7 +95,11 @@ pub async fn exactly_once_with_concurrent_inserts(store: Store, ns: String) {
     let repeated: Vec<_> = counts.iter().filter(|(_, c)| **c > 1).collect();
     assert!(repeated.is_empty(), "scan repeated records: {repeated:?}");
     for wf in &originals {
-        assert_eq!(counts.get(wf), Some(&1), "scan skipped {wf}, which existed throughout");
+        assert_eq!(
+            counts.get(wf),
+            Some(&1),
+            "scan skipped {wf}, which existed throughout"
+        );
     }
     assert!(written > 0, "the concurrent writer did not run");
 }
@@ -98,7 +108,10 @@ pub async fn scan_rejects_order_by(store: Store, ns: String) {
     write(&store, rec(&ns, "w", at(0))).await;
     for (query, span) in [
         ("ORDER BY StartTime", "ORDER BY StartTime"),
-        ("WorkflowId = 'w' ORDER BY StartTime DESC", "ORDER BY StartTime DESC"),
+        (
+            "WorkflowId = 'w' ORDER BY StartTime DESC",
+            "ORDER BY StartTime DESC",
+        ),
     ] {
         rejects_scan(&store, &ns, query, span).await;
     }

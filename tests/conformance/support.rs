@@ -221,7 +221,12 @@ pub async fn get_run(store: &Store, ns: &str, wf: &str, run: &str) -> Option<Exe
 
 /// Lists every page of a query, checking the paging contract on the way: no page exceeds the
 /// (clamped) page size and a next-page token is returned exactly when more records remain.
-pub async fn list_all(store: &Store, ns: &str, query: &str, page_size: usize) -> Vec<ExecutionRecord> {
+pub async fn list_all(
+    store: &Store,
+    ns: &str,
+    query: &str,
+    page_size: usize,
+) -> Vec<ExecutionRecord> {
     let cap = page_size.clamp(1, MAX_PAGE_SIZE);
     let mut out = Vec::new();
     let mut token: Option<Vec<u8>> = None;
@@ -257,7 +262,12 @@ pub async fn list_all(store: &Store, ns: &str, query: &str, page_size: usize) ->
 }
 
 /// Scans every page of a query (unordered), with the same page checks as [`list_all`].
-pub async fn scan_all(store: &Store, ns: &str, query: &str, page_size: usize) -> Vec<ExecutionRecord> {
+pub async fn scan_all(
+    store: &Store,
+    ns: &str,
+    query: &str,
+    page_size: usize,
+) -> Vec<ExecutionRecord> {
     let cap = page_size.clamp(1, MAX_PAGE_SIZE);
     let mut out = Vec::new();
     let mut token: Option<Vec<u8>> = None;
@@ -309,7 +319,11 @@ fn sorted(ids: impl IntoIterator<Item = String>) -> Vec<String> {
 
 fn assert_unique(ids: &[String], what: &str) {
     let set: BTreeSet<&String> = ids.iter().collect();
-    assert_eq!(set.len(), ids.len(), "{what} returned a record twice: {ids:?}");
+    assert_eq!(
+        set.len(),
+        ids.len(),
+        "{what} returned a record twice: {ids:?}"
+    );
 }
 
 /// Asserts that `query` matches exactly the records with workflow ids `expected`, through

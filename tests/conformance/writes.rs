@@ -15,7 +15,10 @@ pub async fn started_inserts_and_never_replaces(store: Store, ns: String) {
     let again = rec(&ns, "wf", at(5)).wf_type("second").version(9);
     write(&store, again).await;
     let got = get(&store, &ns, "wf").await.expect("record after started");
-    assert_eq!(got.workflow_type, "first", "a second started write replaced the record");
+    assert_eq!(
+        got.workflow_type, "first",
+        "a second started write replaced the record"
+    );
     assert_eq!(got.start_time, at(0));
     assert_eq!(got.version, 1);
     assert_eq!(ordered(&store, &ns, "").await, ["wf"]);
@@ -41,18 +44,40 @@ pub async fn closed_and_upsert_are_version_guarded(store: Store, ns: String) {
     write(&store, rec(&ns, "wf", at(0)).version(5)).await;
 
     // Lower version: ignored.
-    write(&store, rec(&ns, "wf", at(0)).version(3).closed_after(S::Failed, 1)).await;
+    write(
+        &store,
+        rec(&ns, "wf", at(0)).version(3).closed_after(S::Failed, 1),
+    )
+    .await;
     let got = get(&store, &ns, "wf").await.unwrap();
-    assert_eq!(got.status, S::Running, "closed v3 replaced a record stored at v5");
+    assert_eq!(
+        got.status,
+        S::Running,
+        "closed v3 replaced a record stored at v5"
+    );
 
     // Equal version: the later call wins.
-    write(&store, rec(&ns, "wf", at(0)).version(5).closed_after(S::Failed, 2)).await;
+    write(
+        &store,
+        rec(&ns, "wf", at(0)).version(5).closed_after(S::Failed, 2),
+    )
+    .await;
     let got = get(&store, &ns, "wf").await.unwrap();
-    assert_eq!(got.status, S::Failed, "closed v5 did not replace a record stored at v5");
+    assert_eq!(
+        got.status,
+        S::Failed,
+        "closed v5 did not replace a record stored at v5"
+    );
     assert_eq!(got.close_time, Some(at(2)));
 
     // Higher version replaces.
-    write(&store, rec(&ns, "wf", at(0)).version(7).closed_after(S::Completed, 3)).await;
+    write(
+        &store,
+        rec(&ns, "wf", at(0))
+            .version(7)
+            .closed_after(S::Completed, 3),
+    )
+    .await;
     let got = get(&store, &ns, "wf").await.unwrap();
     assert_eq!(got.status, S::Completed);
     assert_eq!(got.version, 7);
@@ -60,18 +85,34 @@ pub async fn closed_and_upsert_are_version_guarded(store: Store, ns: String) {
     // Upsert below the stored version: ignored.
     upsert(&store, rec(&ns, "wf", at(0)).version(6).wf_type("upsert-6")).await;
     let got = get(&store, &ns, "wf").await.unwrap();
-    assert_eq!(got.workflow_type, "conformance", "upsert v6 replaced a record stored at v7");
+    assert_eq!(
+        got.workflow_type, "conformance",
+        "upsert v6 replaced a record stored at v7"
+    );
     assert_eq!(got.status, S::Completed);
 
     // Upsert at the stored version: the later call wins, and replaces the whole record.
     upsert(&store, rec(&ns, "wf", at(0)).version(7).wf_type("upsert-7")).await;
     let got = get(&store, &ns, "wf").await.unwrap();
-    assert_eq!(got.workflow_type, "upsert-7", "upsert v7 did not replace a record at v7");
-    assert_eq!(got.status, S::Running, "upsert must replace the whole record");
+    assert_eq!(
+        got.workflow_type, "upsert-7",
+        "upsert v7 did not replace a record at v7"
+    );
+    assert_eq!(
+        got.status,
+        S::Running,
+        "upsert must replace the whole record"
+    );
     assert_eq!(got.close_time, None);
 
     // And a closed write with a lower version still cannot go back.
-    write(&store, rec(&ns, "wf", at(0)).version(1).closed_after(S::Canceled, 4)).await;
+    write(
+        &store,
+        rec(&ns, "wf", at(0))
+            .version(1)
+            .closed_after(S::Canceled, 4),
+    )
+    .await;
     let got = get(&store, &ns, "wf").await.unwrap();
     assert_eq!(got.workflow_type, "upsert-7");
     assert_eq!(ordered(&store, &ns, "").await, ["wf"]);
@@ -84,7 +125,9 @@ pub async fn closed_and_upsert_insert_when_absent(store: Store, ns: String) {
     )
     .await;
     upsert(&store, rec(&ns, "upserted", at(1)).version(3)).await;
-    let closed = get(&store, &ns, "closed").await.expect("closed write inserts");
+    let closed = get(&store, &ns, "closed")
+        .await
+        .expect("closed write inserts");
     assert_eq!(closed.status, ExecutionStatus::Terminated);
     let up = get(&store, &ns, "upserted").await.expect("upsert inserts");
     assert_eq!(up.version, 3);
@@ -129,7 +172,12 @@ pub async fn upsert_replaces_search_attributes(store: Store, ns: String) {
     )
     .await;
     let got = get(&store, &ns, "wf").await.unwrap();
-    assert_eq!(got.search_attributes.len(), 4, "{:?}", got.search_attributes);
+    assert_eq!(
+        got.search_attributes.len(),
+        4,
+        "{:?}",
+        got.search_attributes
+    );
     assert_eq!(got.search_attributes.get(INT), None);
 }
 
@@ -158,7 +206,10 @@ pub async fn negative_versions_rejected(store: Store, ns: String) {
         ErrorKind::InvalidArgument,
         "upsert with version i64::MIN",
     );
-    assert!(get(&store, &ns, "wf").await.is_none(), "a rejected write stored a record");
+    assert!(
+        get(&store, &ns, "wf").await.is_none(),
+        "a rejected write stored a record"
+    );
     expect_err(
         store
             .delete_workflow_execution(DeleteRequest::new(&ns, "wf", "run-wf", -1))
@@ -206,7 +257,10 @@ pub async fn identity_fields_validated(store: Store, ns: String) {
         ("empty run id", rec(&ns, "wf", at(0)).run("")),
         ("U+0000 in workflow id", rec(&ns, "w\0f", at(0))),
         ("empty namespace id", rec("", "wf", at(0))),
-        ("start time before 1970", rec(&ns, "wf", t("1969-12-31T23:59:59Z"))),
+        (
+            "start time before 1970",
+            rec(&ns, "wf", t("1969-12-31T23:59:59Z")),
+        ),
     ] {
         expect_err(
             store
@@ -269,7 +323,13 @@ pub async fn tombstone_blocks_lower_versions(store: Store, ns: String) {
         get(&store, &ns, "wf").await.is_none(),
         "a started write with a lower version resurrected a deleted record"
     );
-    write(&store, rec(&ns, "wf", at(0)).version(8).closed_after(S::Completed, 1)).await;
+    write(
+        &store,
+        rec(&ns, "wf", at(0))
+            .version(8)
+            .closed_after(S::Completed, 1),
+    )
+    .await;
     assert!(
         get(&store, &ns, "wf").await.is_none(),
         "a closed write with a lower version resurrected a deleted record"
@@ -283,8 +343,14 @@ pub async fn tombstone_blocks_lower_versions(store: Store, ns: String) {
     assert!(list_all(&store, &ns, "", 10).await.is_empty());
 
     // A higher version is a genuinely newer write and is stored.
-    write(&store, rec(&ns, "wf", at(0)).version(11).closed_after(S::Failed, 2)).await;
-    let got = get(&store, &ns, "wf").await.expect("a higher-version write after a delete");
+    write(
+        &store,
+        rec(&ns, "wf", at(0)).version(11).closed_after(S::Failed, 2),
+    )
+    .await;
+    let got = get(&store, &ns, "wf")
+        .await
+        .expect("a higher-version write after a delete");
     assert_eq!(got.status, S::Failed);
     assert_eq!(got.version, 11);
 
@@ -303,7 +369,10 @@ pub async fn delete_of_missing_record_succeeds(store: Store, ns: String) {
         .delete_workflow_execution(DeleteRequest::new(&ns, "wf", "other-run", 1))
         .await
         .expect("deleting another run is not an error");
-    assert!(get(&store, &ns, "wf").await.is_some(), "deleted the wrong run");
+    assert!(
+        get(&store, &ns, "wf").await.is_some(),
+        "deleted the wrong run"
+    );
     store
         .delete_workflow_execution(DeleteRequest::new(&ns, "wf", "run-wf", 0))
         .await
@@ -321,7 +390,10 @@ pub async fn get_needs_namespace_workflow_and_run(store: Store, ns: String) {
     write(&store, rec(&ns, "wf", at(1)).run("run-2")).await;
     assert_eq!(get(&store, &ns, "wf").await.unwrap().start_time, at(0));
     assert_eq!(
-        get_run(&store, &ns, "wf", "run-2").await.unwrap().start_time,
+        get_run(&store, &ns, "wf", "run-2")
+            .await
+            .unwrap()
+            .start_time,
         at(1)
     );
     for (n, w, r) in [
@@ -380,17 +452,28 @@ pub async fn get_round_trips_every_field(store: Store, ns: String) {
     assert_eq!(got, expected, "get did not return the record as written");
     assert_eq!(
         got.execution_duration_nanos(),
-        Some(Duration::seconds(18 * 3600 + 53 * 60).num_nanoseconds().unwrap())
+        Some(
+            Duration::seconds(18 * 3600 + 53 * 60)
+                .num_nanoseconds()
+                .unwrap()
+        )
     );
     let listed = list_all(&store, &ns, "", 10).await;
-    assert_eq!(listed, vec![expected], "list did not return the record as written");
+    assert_eq!(
+        listed,
+        vec![expected],
+        "list did not return the record as written"
+    );
 }
 
 pub async fn times_truncated_to_microseconds(store: Store, ns: String) {
     let start = t("2026-01-01T00:00:00.123456789Z");
     let mut r = rec(&ns, "wf", start);
     r.execution_time = t("2026-01-01T00:00:01.999999999Z");
-    let r = r.closed(ExecutionStatus::Completed, t("2026-01-01T00:00:02.000000999Z"));
+    let r = r.closed(
+        ExecutionStatus::Completed,
+        t("2026-01-01T00:00:02.000000999Z"),
+    );
     write(&store, r).await;
     let got = get(&store, &ns, "wf").await.unwrap();
     assert_eq!(got.start_time, t("2026-01-01T00:00:00.123456Z"));
