@@ -57,9 +57,9 @@ pub use options::{QueryLimits, StoreOptions};
 /// The types most programs need, for a glob import.
 pub mod prelude {
     pub use crate::request::*;
+    pub use crate::store::memory::InMemoryStore;
     #[cfg(feature = "sqlite")]
     pub use crate::store::sqlite::{SqliteOptions, SqliteStore};
-    pub use crate::store::memory::InMemoryStore;
     pub use crate::{
         Error, ErrorKind, ExecutionRecord, ExecutionRef, ExecutionStatus, Memo,
         SearchAttributeType, SearchAttributeValue, SearchAttributes, StoreOptions,
