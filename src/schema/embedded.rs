@@ -111,6 +111,21 @@ pub fn sqlite() -> &'static DatabaseSchema {
     })
 }
 
+/// The PostgreSQL schema.
+pub fn postgresql() -> &'static DatabaseSchema {
+    static SCHEMA: OnceLock<DatabaseSchema> = OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        build(
+            "postgresql",
+            include_str!("../../schema/postgresql/visibility/schema.sql"),
+            &[
+                embed_step!("postgresql", "v1.0", ["schema.sql"]),
+                embed_step!("postgresql", "v1.1", ["indexes.sql"]),
+            ],
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::Path;
@@ -151,7 +166,8 @@ mod tests {
     }
 
     #[test]
-    fn sqlite_versions_are_all_embedded() {
+    fn all_versions_are_embedded() {
         check_all_embedded(sqlite());
+        check_all_embedded(postgresql());
     }
 }

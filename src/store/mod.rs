@@ -4,6 +4,8 @@ pub(crate) mod common;
 pub mod memory;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 pub mod pool;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 pub(crate) mod registry_cache;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 pub(crate) mod sql;

@@ -301,6 +301,13 @@ macro_rules! returning_sql_driver {
             ) -> Result<()> {
                 let op = "registering search attributes";
                 let mut tx = self.begin(op).await?;
+                if let Some(lock) = $sql::LOCK_REGISTRATIONS {
+                    sqlx::query(lock)
+                        .bind(namespace_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|e| $map_err(&self.name, op, e))?;
+                }
                 let rows = sqlx::query($sql::SELECT_REGISTRATIONS_FOR_UPDATE)
                     .bind(namespace_id)
                     .fetch_all(&mut *tx)

@@ -90,7 +90,8 @@ pub(crate) const PURGE_TOMBSTONES: &str = "DELETE FROM tombstones WHERE rowid IN
 
 pub(crate) const SELECT_REGISTRATIONS: &str =
     "SELECT id, name, type FROM search_attributes WHERE namespace_id = ?";
-/// SQLite's IMMEDIATE transaction already holds the write lock.
+/// SQLite's IMMEDIATE transaction already holds the write lock: nothing more to lock.
+pub(crate) const LOCK_REGISTRATIONS: Option<&str> = None;
 pub(crate) const SELECT_REGISTRATIONS_FOR_UPDATE: &str = SELECT_REGISTRATIONS;
 pub(crate) const INSERT_REGISTRATION: &str =
     "INSERT INTO search_attributes (namespace_id, name, type) VALUES (?, ?, ?)";
