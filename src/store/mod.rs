@@ -1,6 +1,7 @@
 //! Store implementations, one module per backend.
 
 pub(crate) mod common;
+pub mod connect;
 pub mod memory;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 pub mod pool;
