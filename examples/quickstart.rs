@@ -74,7 +74,8 @@ pub async fn run() -> Result<usize, Error> {
         .await?;
     println!("{} executions:", count.count);
     for g in &count.groups {
-        println!("  {:?}: {}", g.values, g.count);
+        let status: Vec<String> = g.values.iter().map(|v| v.to_json().to_string()).collect();
+        println!("  {}: {}", status.join(", "), g.count);
     }
 
     store.close().await?;

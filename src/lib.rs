@@ -13,7 +13,6 @@
 //! every store consumes, so all stores share one grammar and one set of semantics.
 //!
 //! ```
-//! # #[cfg(feature = "sqlite")]
 //! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
 //! use std::sync::Arc;
 //! use workflow_visibility::prelude::*;
@@ -44,6 +43,7 @@ pub mod options;
 pub mod page_token;
 pub mod query;
 pub mod request;
+pub mod schema;
 pub mod store;
 
 pub use error::{Error, ErrorKind, Result};

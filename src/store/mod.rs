@@ -2,8 +2,10 @@
 
 pub(crate) mod common;
 pub mod memory;
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+pub mod pool;
 pub(crate) mod registry_cache;
-#[cfg(feature = "sqlite")]
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 pub(crate) mod sql;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;

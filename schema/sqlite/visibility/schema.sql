@@ -1,4 +1,4 @@
--- Visibility schema for SQLite, version 1.0 (full schema for fresh installs).
+-- Visibility schema for SQLite, version 1.1 (full schema for fresh installs).
 --
 -- Times are INTEGER microseconds since the Unix epoch; execution_duration is nanoseconds.
 -- Search attribute values live in typed side tables keyed by the record's id and the

@@ -8,18 +8,24 @@ use crate::attributes::{
 };
 use crate::error::Error;
 use crate::model::SearchAttributeType;
+use crate::store::common::check_identity;
 
 use super::state::State;
 
 impl State {
-    /// Registers `attributes` in a namespace, each with a fresh store-wide id. Nothing is
-    /// registered when any name is invalid or taken, or a per-type limit would be exceeded.
+    /// Registers `attributes` (at least one) in a namespace, each with a fresh store-wide id.
+    /// Nothing is registered when any name is invalid or taken, or a per-type limit would be
+    /// exceeded.
     pub fn add_attributes(
         &mut self,
         namespace_id: &str,
         attributes: &BTreeMap<String, SearchAttributeType>,
         limits: &SearchAttributeLimits,
     ) -> Result<(), Error> {
+        check_identity(namespace_id, "-", "-")?;
+        if attributes.is_empty() {
+            return Err(Error::invalid_argument("no search attributes to register"));
+        }
         let registry = self.registry(namespace_id);
         for name in attributes.keys() {
             check_custom_name(name)?;
@@ -40,9 +46,6 @@ impl State {
                     have + adding
                 )));
             }
-        }
-        if attributes.is_empty() {
-            return Ok(());
         }
         let mut defs: Vec<AttributeDef> = registry.custom_attributes().cloned().collect();
         for (name, ty) in attributes {
@@ -72,6 +75,7 @@ impl State {
     /// namespace, so an attribute registered later under the same name starts empty.
     /// Nothing changes when any name is not a registered custom attribute.
     pub fn remove_attributes(&mut self, namespace_id: &str, names: &[String]) -> Result<(), Error> {
+        check_identity(namespace_id, "-", "-")?;
         let names: BTreeSet<&str> = names.iter().map(String::as_str).collect();
         let registry = self.registry(namespace_id);
         for name in &names {

@@ -131,16 +131,16 @@ impl State {
             return Ok(());
         }
         ns.records.remove(&key);
-        let keep_existing = ns.tombstones.get(&key).is_some_and(|t| t.version > version);
-        if !keep_existing {
-            ns.tombstones.insert(
-                key,
-                Tombstone {
-                    version,
-                    expires: now.checked_add(window),
-                },
-            );
-        }
+        // A repeated delete raises the live tombstone: highest version, latest expiry.
+        let expires = now.checked_add(window);
+        let tombstone = match ns.tombstones.get(&key) {
+            Some(old) => Tombstone {
+                version: old.version.max(version),
+                expires: old.expires.zip(expires).map(|(a, b)| a.max(b)),
+            },
+            None => Tombstone { version, expires },
+        };
+        ns.tombstones.insert(key, tombstone);
         Ok(())
     }
 

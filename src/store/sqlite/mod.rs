@@ -6,24 +6,23 @@
 //! typed side tables (see `schema/sqlite/visibility/schema.sql`), so filters on custom
 //! attributes are index lookups.
 
-mod backend;
+mod driver;
 mod errors;
 mod options;
-mod rows;
-mod schema;
-mod write;
+mod sql;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 
 use crate::error::{Error, Result};
+use crate::schema::{UpdateReport, Version};
 use crate::store::sql::engine::{SqlEngine, delegate_visibility_manager};
 use crate::store::sql::{Dialect, render_list};
 
 pub use crate::store::sql::RenderedSql;
 pub use options::{SqliteLocation, SqliteOptions, SqliteSynchronous};
-pub use schema::{MIN_SUPPORTED_VERSION, SCHEMA_VERSION};
 
-use backend::SqliteBackend;
+use driver as schema;
+use driver::SqliteBackend;
 use errors::map_sqlx;
 
 /// A [`VisibilityManager`](crate::VisibilityManager) on SQLite.
@@ -31,9 +30,15 @@ use errors::map_sqlx;
 pub struct SqliteStore {
     engine: SqlEngine<SqliteBackend>,
     options: SqliteOptions,
+    /// For in-memory stores: a connection outside the pool that keeps the shared in-memory
+    /// database alive, so a pool connection discarded after a cancelled call cannot take the
+    /// data with it.
+    _memory_anchor: Option<std::sync::Mutex<sqlx::SqliteConnection>>,
 }
 
 delegate_visibility_manager!(SqliteStore);
+
+static MEMORY_DB_SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 fn now_micros() -> i64 {
     crate::model::time::to_micros(&chrono::Utc::now())
@@ -58,14 +63,62 @@ impl SqliteStore {
     /// nothing.
     pub async fn setup(options: SqliteOptions) -> Result<Self> {
         let store = Self::start(options, true).await?;
-        schema::setup(store.name(), &store.engine.backend().pool, now_micros()).await?;
+        schema::setup(
+            store.name(),
+            &store.engine.backend().pool,
+            None,
+            now_micros(),
+        )
+        .await?;
         store.check_schema().await?;
         Ok(store)
     }
 
+    /// Schema tool: creates the database and its schema at `target` (default: the latest
+    /// version) unless a schema is installed; returns the installed version.
+    pub async fn setup_schema(options: SqliteOptions, target: Option<&Version>) -> Result<Version> {
+        let store = Self::start(options, true).await?;
+        let v = schema::setup(
+            store.name(),
+            &store.engine.backend().pool,
+            target,
+            now_micros(),
+        )
+        .await;
+        store.engine.backend().pool.close().await;
+        v
+    }
+
+    /// Schema tool: applies pending schema versions up to `target` (default: latest).
+    pub async fn update_schema(
+        options: SqliteOptions,
+        target: Option<&Version>,
+    ) -> Result<UpdateReport> {
+        let location = options.describe();
+        let store = Self::start(options, false).await?;
+        let report = schema::update(
+            store.name(),
+            &store.engine.backend().pool,
+            &location,
+            target,
+            now_micros(),
+        )
+        .await;
+        store.engine.backend().pool.close().await;
+        report
+    }
+
+    /// Schema tool: the installed schema version, if any, without opening a store.
+    pub async fn installed_schema_version(options: SqliteOptions) -> Result<Option<Version>> {
+        let store = Self::start(options, false).await?;
+        let v = schema::installed_version(store.name(), &store.engine.backend().pool).await;
+        store.engine.backend().pool.close().await;
+        v
+    }
+
     async fn check_schema(&self) -> Result<()> {
         let installed = schema::installed_version(self.name(), &self.engine.backend().pool).await?;
-        schema::check_supported(installed.as_deref(), &self.options.describe())
+        schema::check_supported(installed.as_ref(), &self.options.describe())
     }
 
     async fn start(options: SqliteOptions, create: bool) -> Result<Self> {
@@ -75,12 +128,20 @@ impl SqliteStore {
             .foreign_keys(false);
         let (connect, pool_options) = match &options.location {
             SqliteLocation::Memory => (
-                connect.in_memory(true),
-                // One connection that never closes: each connection to `:memory:` is a
-                // separate database, and it vanishes when its connection closes.
+                // A uniquely named shared-cache database: every connection of this store sees
+                // the same data, and no other store's.
+                connect
+                    .filename(format!(
+                        "file:wfvis-memory-{}-{}",
+                        std::process::id(),
+                        MEMORY_DB_SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                    ))
+                    .in_memory(true)
+                    .shared_cache(true),
+                // One pooled connection: shared-cache databases lock whole tables, so more
+                // connections would only wait on each other.
                 SqlitePoolOptions::new()
                     .max_connections(1)
-                    .min_connections(1)
                     .idle_timeout(None)
                     .max_lifetime(None),
             ),
@@ -96,6 +157,14 @@ impl SqliteStore {
                     }),
                 SqlitePoolOptions::new().max_connections(options.max_connections),
             ),
+        };
+        let memory_anchor = match options.location {
+            SqliteLocation::Memory => Some(std::sync::Mutex::new(
+                sqlx::ConnectOptions::connect(&connect)
+                    .await
+                    .map_err(|e| map_sqlx(&options.name, "opening the database", e))?,
+            )),
+            SqliteLocation::File(_) => None,
         };
         let pool = pool_options
             .acquire_timeout(options.store.call_timeout)
@@ -114,7 +183,7 @@ impl SqliteStore {
                 (_, e) => map_sqlx(&options.name, "opening the database", e),
             })?;
         if options.location == SqliteLocation::Memory {
-            schema::setup(&options.name, &pool, now_micros()).await?;
+            schema::setup(&options.name, &pool, None, now_micros()).await?;
         }
         let backend = SqliteBackend {
             name: options.name.clone(),
@@ -123,11 +192,12 @@ impl SqliteStore {
         Ok(Self {
             engine: SqlEngine::new(options.name.clone(), options.store.clone(), backend),
             options,
+            _memory_anchor: memory_anchor,
         })
     }
 
     /// The installed schema version.
-    pub async fn schema_version(&self) -> Result<String> {
+    pub async fn schema_version(&self) -> Result<Version> {
         schema::installed_version(self.name(), &self.engine.backend().pool)
             .await?
             .ok_or_else(|| Error::Unavailable("the database has no visibility schema".into()))

@@ -56,6 +56,19 @@ async fn adds_are_all_or_none() {
         assert_eq!(err.kind(), ErrorKind::InvalidArgument, "{bad}");
     }
     assert!(!registered(&store, NS).await.contains_key("C"));
+    let err = store
+        .add_search_attributes(AddSearchAttributesRequest::new(
+            "",
+            attrs(&[("C", T::Bool)]),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+    let err = store
+        .add_search_attributes(AddSearchAttributesRequest::new(NS, attrs(&[])))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
 }
 
 #[tokio::test]

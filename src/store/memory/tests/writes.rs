@@ -249,6 +249,11 @@ async fn get_needs_namespace_workflow_and_run_to_match() {
             .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::NotFound, "{ns}/{wf}/{run}");
     }
+    let err = store
+        .get_workflow_execution(GetRequest::new(NS, "", "r"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
 }
 
 #[tokio::test]
@@ -267,4 +272,27 @@ async fn calls_after_close_are_unavailable() {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Unavailable);
+}
+
+#[test]
+fn repeated_deletes_keep_the_highest_version_and_latest_expiry() {
+    let mut state = State::default();
+    let limits = SearchAttributeLimits::default();
+    let window = Duration::from_secs(60);
+    let t0 = Instant::now();
+    state.delete(NS, "w", "r", 8, t0, window).unwrap();
+    // A lower-version delete later on neither lowers the version nor shortens the window.
+    let t1 = t0 + Duration::from_secs(30);
+    state.delete(NS, "w", "r", 2, t1, window).unwrap();
+    let late = |v| versioned(running("w", "r", 0), v);
+    let after_first_window = t0 + Duration::from_secs(70);
+    state
+        .write(late(5), WriteKind::Upsert, &limits, after_first_window)
+        .unwrap();
+    assert!(state.get(NS, "w", "r").is_err());
+    let after_second_window = t1 + window;
+    state
+        .write(late(5), WriteKind::Upsert, &limits, after_second_window)
+        .unwrap();
+    assert_eq!(state.get(NS, "w", "r").unwrap().version, 5);
 }

@@ -1,4 +1,4 @@
--- Visibility schema for SQLite, version 1.0 (the first version: creates every table).
+-- Visibility schema for SQLite, version 1.0: the first version.
 --
 -- Times are INTEGER microseconds since the Unix epoch; execution_duration is nanoseconds.
 -- Search attribute values live in typed side tables keyed by the record's id and the
@@ -59,10 +59,6 @@ CREATE INDEX executions_by_status ON executions
   (namespace_id, status, namespace_division, close_sort DESC, start_time DESC, run_id, workflow_id);
 CREATE INDEX executions_by_type ON executions
   (namespace_id, workflow_type, namespace_division, close_sort DESC, start_time DESC, run_id, workflow_id);
-CREATE INDEX executions_by_workflow_id ON executions
-  (namespace_id, workflow_id, namespace_division, close_sort DESC, start_time DESC, run_id);
-CREATE INDEX executions_by_start_time ON executions (namespace_id, start_time);
-CREATE INDEX executions_by_close_time ON executions (namespace_id, close_time);
 
 -- Custom search attribute registrations. AUTOINCREMENT: ids are never reused after removal.
 CREATE TABLE search_attributes (
