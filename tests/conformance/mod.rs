@@ -226,6 +226,7 @@ macro_rules! conformance_suite {
                 predefined_attributes [filter_queries]
                 boolean_connectives [filter_queries, custom_search_attributes]
                 literal_syntax [filter_queries]
+                wide_and_long_expressions [filter_queries, custom_search_attributes]
             }
             rejections(conformance_store) {
                 syntax_errors [filter_queries]
