@@ -717,8 +717,8 @@ fn sqlite_matches_in_memory_reference() {
     };
     let mut runner = TestRunner::new(config);
     let strategy = (
-        proptest::collection::vec(record_spec(), 0..25),
-        proptest::collection::vec(query_spec(), 1..8),
+        proptest::collection::vec(record_spec(), 0..30),
+        proptest::collection::vec(query_spec(), 8..17),
     );
     let result = runner.run(&strategy, |(specs, queries)| {
         let ns = format!("prop-{}", case.fetch_add(1, Ordering::Relaxed));

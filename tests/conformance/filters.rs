@@ -509,3 +509,90 @@ pub async fn literal_syntax(store: Store, ns: String) {
     )
     .await;
 }
+
+pub async fn wide_and_long_expressions(store: Store, ns: String) {
+    use workflow_visibility::SearchAttributeType as T;
+    register(
+        &store,
+        &ns,
+        &[("K", T::Keyword), ("L", T::KeywordList), ("W", T::Text)],
+    )
+    .await;
+    write(
+        &store,
+        rec(&ns, "hit", at(0))
+            .sa("K", kw("v999"))
+            .sa("L", kwl(&["e999"]))
+            .sa("W", text("w999")),
+    )
+    .await;
+    write(
+        &store,
+        rec(&ns, "miss", at(1))
+            .sa("K", kw("other"))
+            .sa("L", kwl(&["other"]))
+            .sa("W", text("other")),
+    )
+    .await;
+    // Long flat OR / AND chains stay within the 16 KiB bound but are far wider than any
+    // nesting limit: they must work.
+    let ors = (0..1000)
+        .map(|i| format!("K = 'v{i}'"))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    assert!(ors.len() < 16 * 1024, "{}", ors.len());
+    assert_matches(&store, &ns, &ors, &["hit"]).await;
+    let ands = (0..1000)
+        .map(|i| format!("K != 'v{i}'"))
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    assert!(ands.len() < 16 * 1024, "{}", ands.len());
+    assert_matches(&store, &ns, &ands, &["miss"]).await;
+    let mixed = (0..500)
+        .map(|i| format!("(K = 'v{i}' OR L = 'e{}')", i + 500))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    assert!(mixed.len() < 16 * 1024, "{}", mixed.len());
+    assert_matches(&store, &ns, &mixed, &["hit"]).await;
+    // Long IN lists and a Text literal of many words.
+    let values = |p: &str| {
+        (0..1500)
+            .map(|i| format!("'{p}{i}'"))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    assert_matches(&store, &ns, &format!("K IN ({})", values("v")), &["hit"]).await;
+    assert_matches(
+        &store,
+        &ns,
+        &format!("K NOT IN ({})", values("v")),
+        &["miss"],
+    )
+    .await;
+    assert_matches(&store, &ns, &format!("L IN ({})", values("e")), &["hit"]).await;
+    assert_matches(
+        &store,
+        &ns,
+        &format!("L NOT IN ({})", values("e")),
+        &["miss"],
+    )
+    .await;
+    let words = (0..1500)
+        .map(|i| format!("w{i}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert_matches(&store, &ns, &format!("W = '{words}'"), &["hit"]).await;
+    assert_matches(&store, &ns, &format!("W != '{words}'"), &["miss"]).await;
+    // Deep alternation of AND and OR within the nesting bound.
+    let mut deep = "K = 'v999'".to_string();
+    for i in 0..45 {
+        let op = if i % 2 == 0 { "OR" } else { "AND" };
+        let other = if i % 2 == 0 {
+            "K = 'nope'"
+        } else {
+            "K IS NOT NULL"
+        };
+        deep = format!("({other} {op} {deep})");
+    }
+    assert_matches(&store, &ns, &deep, &["hit"]).await;
+}

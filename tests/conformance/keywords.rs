@@ -78,6 +78,9 @@ pub async fn code_point_order_and_case(store: Store, ns: String) {
             (format!("{KW} STARTS_WITH 'A'"), &["v6"]),
             (format!("{KW} STARTS_WITH '😀'"), &["v5"]),
             (format!("{KW} IN ('z', 'é')"), &["v3"]),
+            // No normalisation: a decomposed é is a different keyword.
+            (format!("{KW} = 'e\u{301}'"), &[]),
+            (format!("{KW} STARTS_WITH 'e'"), &[]),
         ],
     )
     .await;

@@ -10,8 +10,6 @@
 //!
 //! [`Capabilities`]: workflow_visibility::Capabilities
 
-#![allow(dead_code)]
-
 pub mod support;
 
 pub mod attributes;
@@ -19,6 +17,7 @@ pub mod count;
 pub mod filters;
 pub mod keywords;
 pub mod legacy;
+pub mod lifecycle;
 pub mod namespaces;
 pub mod nulls;
 pub mod ordering;
@@ -118,14 +117,14 @@ pub fn run_case<F, Fut>(
 /// Expands the case list into one `#[test]` per case, grouped in one module per topic.
 #[macro_export]
 macro_rules! conformance_emit {
-    ($( $topic:ident { $( $case:ident [$($cap:ident),*] )* } )*) => {
+    ($( $topic:ident ($store:ident) { $( $case:ident [$($cap:ident),*] )* } )*) => {
         $(
             mod $topic {
                 $(
                     #[test]
                     fn $case() {
                         $crate::conformance::run_case(
-                            super::conformance_store,
+                            super::$store,
                             stringify!($topic),
                             stringify!($case),
                             &[$((
@@ -158,21 +157,26 @@ macro_rules! conformance_suite {
             ::std::sync::Arc<dyn ::workflow_visibility::VisibilityManager>,
         > = ::tokio::sync::OnceCell::const_new();
 
+        /// A new store from the constructor, for cases that must not share theirs.
+        async fn conformance_fresh_store()
+        -> ::std::sync::Arc<dyn ::workflow_visibility::VisibilityManager> {
+            let make = $make;
+            let store: ::std::sync::Arc<dyn ::workflow_visibility::VisibilityManager> =
+                make().await;
+            store
+        }
+
+        /// The store every ordinary case of this binary shares.
         async fn conformance_store() -> ::std::sync::Arc<dyn ::workflow_visibility::VisibilityManager>
         {
             CONFORMANCE_STORE
-                .get_or_init(|| async {
-                    let make = $make;
-                    let store: ::std::sync::Arc<dyn ::workflow_visibility::VisibilityManager> =
-                        make().await;
-                    store
-                })
+                .get_or_init(conformance_fresh_store)
                 .await
                 .clone()
         }
 
         $crate::conformance_emit! {
-            writes {
+            writes(conformance_store) {
                 started_inserts_and_never_replaces []
                 started_never_replaces_a_closed_record []
                 closed_and_upsert_are_version_guarded []
@@ -189,7 +193,7 @@ macro_rules! conformance_suite {
                 times_truncated_to_microseconds []
                 cancelled_writes_are_all_or_nothing []
             }
-            attributes {
+            attributes(conformance_store) {
                 add_list_remove [custom_search_attributes]
                 add_existing_is_already_exists [custom_search_attributes]
                 remove_missing_is_not_found [custom_search_attributes]
@@ -207,7 +211,7 @@ macro_rules! conformance_suite {
                 predefined_attributes_settable []
                 keyword_list_keeps_its_elements [filter_queries, custom_search_attributes]
             }
-            filters {
+            filters(conformance_store) {
                 keyword_operators [filter_queries, custom_search_attributes]
                 text_operators [filter_queries, custom_search_attributes]
                 int_operators [filter_queries, custom_search_attributes]
@@ -222,8 +226,9 @@ macro_rules! conformance_suite {
                 predefined_attributes [filter_queries]
                 boolean_connectives [filter_queries, custom_search_attributes]
                 literal_syntax [filter_queries]
+                wide_and_long_expressions [filter_queries, custom_search_attributes]
             }
-            rejections {
+            rejections(conformance_store) {
                 syntax_errors [filter_queries]
                 unknown_attributes [filter_queries]
                 wrong_value_types [filter_queries, custom_search_attributes]
@@ -233,32 +238,32 @@ macro_rules! conformance_suite {
                 query_length_bound [filter_queries]
                 nesting_depth_bound [filter_queries]
             }
-            nulls {
+            nulls(conformance_store) {
                 negations_never_match_missing_values [filter_queries, custom_search_attributes]
                 kleene_logic_in_compound_expressions [filter_queries, custom_search_attributes]
                 only_is_null_tests_presence [filter_queries, custom_search_attributes]
                 empty_keyword_list_is_missing [filter_queries, custom_search_attributes]
                 running_has_no_close_time_or_duration [filter_queries]
             }
-            text {
+            text(conformance_store) {
                 words_match_case_insensitively [filter_queries, custom_search_attributes]
                 one_letter_words_and_punctuation [filter_queries, custom_search_attributes]
                 accents_are_not_folded [filter_queries, custom_search_attributes]
                 literal_without_words_rejected [filter_queries, custom_search_attributes]
             }
-            keywords {
+            keywords(conformance_store) {
                 trailing_spaces_are_significant [filter_queries, custom_search_attributes]
                 code_point_order_and_case [filter_queries, custom_search_attributes]
                 starts_with_is_literal [filter_queries, custom_search_attributes]
             }
-            ranges {
+            ranges(conformance_store) {
                 int_extremes [filter_queries, custom_search_attributes]
                 datetime_extremes [filter_queries, custom_search_attributes]
                 record_time_extremes [filter_queries]
                 doubles_stored_exactly [filter_queries, custom_search_attributes]
                 datetime_literals_truncated_to_microseconds [filter_queries, custom_search_attributes]
             }
-            ordering {
+            ordering(conformance_store) {
                 default_order []
                 explicit_order_missing_last [order_by, custom_search_attributes]
                 close_time_desc_puts_running_last [order_by]
@@ -267,25 +272,25 @@ macro_rules! conformance_suite {
                 multiple_keys_then_default [order_by, custom_search_attributes]
                 order_by_rejections [order_by, custom_search_attributes]
             }
-            paging {
+            paging(conformance_store) {
                 every_record_once_at_several_page_sizes []
                 ordered_pages_stay_ordered [order_by, custom_search_attributes]
                 inserts_between_pages []
                 page_size_clamped []
                 bad_tokens_rejected [filter_queries]
             }
-            scan {
+            scan(conformance_store) {
                 every_record_exactly_once []
                 exactly_once_with_concurrent_inserts []
                 scan_rejects_order_by [filter_queries, order_by]
             }
-            count {
+            count(conformance_store) {
                 count_matches_listing [filter_queries]
                 group_by_execution_status [count_group_by]
                 group_by_with_filter [filter_queries, count_group_by]
                 group_by_rejections [count_group_by]
             }
-            legacy {
+            legacy(conformance_store) {
                 open_and_closed_by_time_range []
                 by_workflow_type []
                 by_workflow_id []
@@ -293,7 +298,10 @@ macro_rules! conformance_suite {
                 legacy_paging []
                 legacy_namespace_division []
             }
-            namespaces {
+            lifecycle(conformance_fresh_store) {
+                close_makes_calls_unavailable []
+            }
+            namespaces(conformance_store) {
                 namespaces_are_isolated []
                 custom_attributes_are_per_namespace [custom_search_attributes]
                 implicit_namespace_division_filter [filter_queries]

@@ -14,6 +14,18 @@ pub type Store = Arc<dyn VisibilityManager>;
 /// The default page-size cap every store is constructed with in the suite.
 pub const MAX_PAGE_SIZE: usize = 1000;
 
+/// A query for messages: long queries are cut so that failures stay readable.
+pub fn shown(query: &str) -> String {
+    if query.len() <= 160 {
+        return format!("{query:?}");
+    }
+    let mut end = 120;
+    while !query.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{:?}… ({} bytes)", &query[..end], query.len())
+}
+
 /// Custom attribute names the standard fixture registers, one per type.
 pub const KW: &str = "CustomKeywordField";
 /// Custom Text attribute.
@@ -227,6 +239,7 @@ pub async fn list_all(
     query: &str,
     page_size: usize,
 ) -> Vec<ExecutionRecord> {
+    let shown = shown(query);
     let cap = page_size.clamp(1, MAX_PAGE_SIZE);
     let mut out = Vec::new();
     let mut token: Option<Vec<u8>> = None;
@@ -239,16 +252,16 @@ pub async fn list_all(
                     .next_page_token(token.clone()),
             )
             .await
-            .unwrap_or_else(|e| panic!("list {query:?} (page size {page_size}) failed: {e}"));
+            .unwrap_or_else(|e| panic!("list {shown} (page size {page_size}) failed: {e}"));
         assert!(
             page.executions.len() <= cap,
-            "list {query:?}: a page of {} records exceeds page size {page_size} (cap {cap})",
+            "list {shown}: a page of {} records exceeds page size {page_size} (cap {cap})",
             page.executions.len()
         );
         if token.is_some() {
             assert!(
                 !page.executions.is_empty(),
-                "list {query:?} (page size {page_size}): a next-page token was returned, but the \
+                "list {shown} (page size {page_size}): a next-page token was returned, but the \
                  page it leads to is empty (tokens must be present exactly when more remain)"
             );
         }
@@ -258,7 +271,7 @@ pub async fn list_all(
             None => return out,
         }
     }
-    panic!("list {query:?} did not end after 100000 pages");
+    panic!("list {shown} did not end after 100000 pages");
 }
 
 /// Scans every page of a query (unordered), with the same page checks as [`list_all`].
@@ -268,6 +281,7 @@ pub async fn scan_all(
     query: &str,
     page_size: usize,
 ) -> Vec<ExecutionRecord> {
+    let shown = shown(query);
     let cap = page_size.clamp(1, MAX_PAGE_SIZE);
     let mut out = Vec::new();
     let mut token: Option<Vec<u8>> = None;
@@ -280,10 +294,10 @@ pub async fn scan_all(
                     .next_page_token(token.clone()),
             )
             .await
-            .unwrap_or_else(|e| panic!("scan {query:?} (page size {page_size}) failed: {e}"));
+            .unwrap_or_else(|e| panic!("scan {shown} (page size {page_size}) failed: {e}"));
         assert!(
             page.executions.len() <= cap,
-            "scan {query:?}: a page of {} records exceeds page size {page_size}",
+            "scan {shown}: a page of {} records exceeds page size {page_size}",
             page.executions.len()
         );
         out.extend(page.executions);
@@ -292,7 +306,7 @@ pub async fn scan_all(
             None => return out,
         }
     }
-    panic!("scan {query:?} did not end after 100000 pages");
+    panic!("scan {shown} did not end after 100000 pages");
 }
 
 /// Workflow ids of records, in order.
@@ -307,8 +321,9 @@ pub async fn ordered(store: &Store, ns: &str, query: &str) -> Vec<String> {
 
 /// Asserts that a listing returns exactly `expected` workflow ids in this order.
 pub async fn assert_order(store: &Store, ns: &str, query: &str, expected: &[&str]) {
+    let shown = shown(query);
     let got = ordered(store, ns, query).await;
-    assert_eq!(got, expected, "order of list {query:?}");
+    assert_eq!(got, expected, "order of list {shown}");
 }
 
 fn sorted(ids: impl IntoIterator<Item = String>) -> Vec<String> {
@@ -329,15 +344,16 @@ fn assert_unique(ids: &[String], what: &str) {
 /// Asserts that `query` matches exactly the records with workflow ids `expected`, through
 /// list, scan and count alike.
 pub async fn assert_matches(store: &Store, ns: &str, query: &str, expected: &[&str]) {
+    let shown = shown(query);
     let want = sorted(expected.iter().map(|s| s.to_string()));
     let listed = wf_ids(&list_all(store, ns, query, MAX_PAGE_SIZE).await);
-    assert_unique(&listed, &format!("list {query:?}"));
-    assert_eq!(sorted(listed), want, "records matched by list {query:?}");
+    assert_unique(&listed, &format!("list {shown}"));
+    assert_eq!(sorted(listed), want, "records matched by list {shown}");
     let scanned = wf_ids(&scan_all(store, ns, query, MAX_PAGE_SIZE).await);
-    assert_unique(&scanned, &format!("scan {query:?}"));
-    assert_eq!(sorted(scanned), want, "records matched by scan {query:?}");
+    assert_unique(&scanned, &format!("scan {shown}"));
+    assert_eq!(sorted(scanned), want, "records matched by scan {shown}");
     let count = count(store, ns, query).await;
-    assert_eq!(count, want.len() as i64, "count {query:?}");
+    assert_eq!(count, want.len() as i64, "count {shown}");
 }
 
 /// Asserts every `(query, expected)` pair with [`assert_matches`].
@@ -349,45 +365,47 @@ pub async fn assert_all(store: &Store, ns: &str, cases: &[(&str, &[&str])]) {
 
 /// Counts matching records.
 pub async fn count(store: &Store, ns: &str, query: &str) -> i64 {
+    let shown = shown(query);
     store
         .count_workflow_executions(CountRequest::new(ns).query(query))
         .await
-        .unwrap_or_else(|e| panic!("count {query:?} failed: {e}"))
+        .unwrap_or_else(|e| panic!("count {shown} failed: {e}"))
         .count
 }
 
 /// Counts grouped by status: status name → count, checking the total and group shapes.
 pub async fn count_groups(store: &Store, ns: &str, query: &str) -> BTreeMap<String, i64> {
+    let shown = shown(query);
     let resp = store
         .count_workflow_executions(CountRequest::new(ns).query(query))
         .await
-        .unwrap_or_else(|e| panic!("count {query:?} failed: {e}"));
+        .unwrap_or_else(|e| panic!("count {shown} failed: {e}"));
     let mut groups = BTreeMap::new();
     for g in &resp.groups {
         assert_eq!(
             g.values.len(),
             1,
-            "count {query:?}: a group has {} values, expected one status",
+            "count {shown}: a group has {} values, expected one status",
             g.values.len()
         );
         let name = match &g.values[0] {
             SearchAttributeValue::Keyword(s) => s.clone(),
-            other => panic!("count {query:?}: group value {other:?} is not a Keyword status name"),
+            other => panic!("count {shown}: group value {other:?} is not a Keyword status name"),
         };
         assert!(
             g.count > 0,
-            "count {query:?}: group {name} has count {}",
+            "count {shown}: group {name} has count {}",
             g.count
         );
         assert!(
             groups.insert(name.clone(), g.count).is_none(),
-            "count {query:?}: group {name} appears twice"
+            "count {shown}: group {name} appears twice"
         );
     }
     assert_eq!(
         resp.count,
         groups.values().sum::<i64>(),
-        "count {query:?}: total is not the sum of the groups {groups:?}"
+        "count {shown}: total is not the sum of the groups {groups:?}"
     );
     groups
 }
@@ -406,48 +424,52 @@ pub fn expect_err<T: Debug>(result: Result<T, Error>, kind: ErrorKind, what: &st
 /// Asserts that an error is InvalidArgument with a byte position inside the last occurrence of
 /// `span` in `query` (its end included, for errors found at the end of the input).
 pub fn check_query_error(err: &Error, query: &str, span: &str, what: &str) {
+    let shown = shown(query);
     assert_eq!(
         err.kind(),
         ErrorKind::InvalidArgument,
-        "{what} {query:?}: expected InvalidArgument, got {err}"
+        "{what} {shown}: expected InvalidArgument, got {err}"
     );
     let start = query
         .rfind(span)
-        .unwrap_or_else(|| panic!("test bug: {span:?} is not part of {query:?}"));
+        .unwrap_or_else(|| panic!("test bug: {span:?} is not part of {shown}"));
     let pos = err
         .position()
-        .unwrap_or_else(|| panic!("{what} {query:?}: the error has no byte position: {err}"));
+        .unwrap_or_else(|| panic!("{what} {shown}: the error has no byte position: {err}"));
     assert!(
         (start..=start + span.len()).contains(&pos),
-        "{what} {query:?}: error position {pos} is outside {span:?} (bytes {start}..={}): {err}",
+        "{what} {shown}: error position {pos} is outside {span:?} (bytes {start}..={}): {err}",
         start + span.len()
     );
 }
 
 /// Asserts that list rejects `query` with InvalidArgument pointing into `span`.
 pub async fn rejects_list(store: &Store, ns: &str, query: &str, span: &str) {
+    let shown = shown(query);
     let r = store
         .list_workflow_executions(ListRequest::new(ns).query(query))
         .await;
-    let e = expect_err(r, ErrorKind::InvalidArgument, &format!("list {query:?}"));
+    let e = expect_err(r, ErrorKind::InvalidArgument, &format!("list {shown}"));
     check_query_error(&e, query, span, "list");
 }
 
 /// Asserts that scan rejects `query` with InvalidArgument pointing into `span`.
 pub async fn rejects_scan(store: &Store, ns: &str, query: &str, span: &str) {
+    let shown = shown(query);
     let r = store
         .scan_workflow_executions(ListRequest::new(ns).query(query))
         .await;
-    let e = expect_err(r, ErrorKind::InvalidArgument, &format!("scan {query:?}"));
+    let e = expect_err(r, ErrorKind::InvalidArgument, &format!("scan {shown}"));
     check_query_error(&e, query, span, "scan");
 }
 
 /// Asserts that count rejects `query` with InvalidArgument pointing into `span`.
 pub async fn rejects_count(store: &Store, ns: &str, query: &str, span: &str) {
+    let shown = shown(query);
     let r = store
         .count_workflow_executions(CountRequest::new(ns).query(query))
         .await;
-    let e = expect_err(r, ErrorKind::InvalidArgument, &format!("count {query:?}"));
+    let e = expect_err(r, ErrorKind::InvalidArgument, &format!("count {shown}"));
     check_query_error(&e, query, span, "count");
 }
 

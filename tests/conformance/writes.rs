@@ -484,32 +484,60 @@ pub async fn times_truncated_to_microseconds(store: Store, ns: String) {
 
 pub async fn cancelled_writes_are_all_or_nothing(store: Store, ns: String) {
     register(&store, &ns, &[("Tag", SearchAttributeType::KeywordList)]).await;
-    let record = |i: usize| {
+    write(&store, rec(&ns, "sentinel", at(-1))).await;
+    let record = |i: usize, version: i64| {
         rec(&ns, &format!("wf{i}"), at(i as i64))
+            .version(version)
             .sa("Tag", kwl(&["a", "b", "c", "d"]))
             .sa("BinaryChecksums", kwl(&["x", "y"]))
     };
-    // Drop writes at many different points of their progress.
-    for i in 0..40 {
-        let fut = store.record_workflow_execution_started(RecordStartedRequest::new(record(i)));
-        let _ = tokio::time::timeout(StdDuration::from_micros(20 * i as u64), fut).await;
+    // Drop writes at many different points of their progress: inserts, replacing upserts
+    // and deletes.
+    let n = 120;
+    for i in 0..n {
+        let limit = StdDuration::from_micros((i as u64 * 37) % 1500);
+        let fut = store.record_workflow_execution_started(RecordStartedRequest::new(record(i, 1)));
+        let _ = tokio::time::timeout(limit, fut).await;
+        let fut = store.upsert_workflow_execution(UpsertRequest::new(record(i, 2)));
+        let _ = tokio::time::timeout(limit, fut).await;
+        if i % 3 == 0 {
+            let fut = store.delete_workflow_execution(DeleteRequest::new(
+                &ns,
+                format!("wf{i}"),
+                format!("run-wf{i}"),
+                3,
+            ));
+            let _ = tokio::time::timeout(limit, fut).await;
+        }
     }
-    // Let anything a store finishes in the background settle, then every record must be
-    // either absent or complete.
+    // Let anything a store finishes in the background settle.
     tokio::time::sleep(StdDuration::from_millis(200)).await;
-    for i in 0..40 {
-        let mut want = record(i);
-        want.namespace_name = None;
+    assert!(
+        get(&store, &ns, "sentinel").await.is_some(),
+        "cancelled calls lost a record written before them"
+    );
+    // Every record is absent or one of the complete versions written.
+    let complete = |got: &ExecutionRecord| {
+        let i: usize = got.workflow_id[2..].parse().unwrap();
+        [stored(record(i, 1)), stored(record(i, 2))].contains(got)
+    };
+    for i in 0..n {
         if let Some(got) = get(&store, &ns, &format!("wf{i}")).await {
-            assert_eq!(got, want, "a cancelled write left a partial record");
+            assert!(
+                complete(&got),
+                "a cancelled write left a partial record: {got:?}"
+            );
         }
     }
     let listed = list_all(&store, &ns, "", 7).await;
-    for got in &listed {
-        let i: usize = got.workflow_id[2..].parse().unwrap();
-        let mut want = record(i);
-        want.namespace_name = None;
-        assert_eq!(got, &want, "a cancelled write left a partial record");
+    for got in listed.iter().filter(|r| r.workflow_id != "sentinel") {
+        assert!(
+            complete(got),
+            "a cancelled write left a partial record: {got:?}"
+        );
     }
     assert_eq!(count(&store, &ns, "").await, listed.len() as i64);
+    // The store still works.
+    write(&store, rec(&ns, "after", at(0))).await;
+    assert!(get(&store, &ns, "after").await.is_some());
 }
