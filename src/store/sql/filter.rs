@@ -16,23 +16,31 @@ pub(crate) fn render_expr(b: &mut SqlBuilder, expr: &Expr) {
         Expr::False => {
             b.push("1 = 0");
         }
-        Expr::And(items) | Expr::Or(items) => {
-            let sep = if matches!(expr, Expr::And(_)) {
-                " AND "
-            } else {
-                " OR "
-            };
-            b.push("(");
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    b.push(sep);
-                }
-                render_expr(b, item);
-            }
-            b.push(")");
-        }
+        Expr::And(items) => render_balanced(b, items, " AND "),
+        Expr::Or(items) => render_balanced(b, items, " OR "),
         Expr::Pred(p) => render_predicate(b, p),
     }
+}
+
+/// Renders `a OP b OP …` as a balanced tree of parenthesised halves. Engines parse a flat
+/// chain as a left-deep tree, so a list of a thousand terms would nest a thousand deep and
+/// hit their expression-depth limits (SQLite's is 1000); balanced, it nests log2(n) deep.
+fn render_balanced(b: &mut SqlBuilder, items: &[Expr], op: &str) {
+    b.push("(");
+    if items.len() <= 4 {
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                b.push(op);
+            }
+            render_expr(b, item);
+        }
+    } else {
+        let (left, right) = items.split_at(items.len() / 2);
+        render_balanced(b, left, op);
+        b.push(op);
+        render_balanced(b, right, op);
+    }
+    b.push(")");
 }
 
 fn render_predicate(b: &mut SqlBuilder, p: &Predicate) {
