@@ -59,7 +59,9 @@ impl StoreKind {
 pub async fn connect(url: &str) -> Result<Arc<dyn VisibilityManager>> {
     match StoreKind::of_url(url)? {
         #[cfg(feature = "sqlite")]
-        StoreKind::Sqlite => Ok(Arc::new(crate::store::sqlite::SqliteStore::connect(url).await?)),
+        StoreKind::Sqlite => Ok(Arc::new(
+            crate::store::sqlite::SqliteStore::connect(url).await?,
+        )),
         #[cfg(feature = "postgres")]
         StoreKind::Postgres => Ok(Arc::new(
             crate::store::postgres::PostgresStore::connect(url).await?,
@@ -140,8 +142,14 @@ mod tests {
 
     #[test]
     fn kinds_from_urls() {
-        assert_eq!(StoreKind::of_url("sqlite::memory:").unwrap(), StoreKind::Sqlite);
-        assert_eq!(StoreKind::of_url("postgresql://h/d").unwrap(), StoreKind::Postgres);
+        assert_eq!(
+            StoreKind::of_url("sqlite::memory:").unwrap(),
+            StoreKind::Sqlite
+        );
+        assert_eq!(
+            StoreKind::of_url("postgresql://h/d").unwrap(),
+            StoreKind::Postgres
+        );
         assert_eq!(StoreKind::of_url("mysql://h/d").unwrap(), StoreKind::Mysql);
         let e = StoreKind::of_url("ftp://u:secret@h").unwrap_err();
         assert!(!e.to_string().contains("secret"));

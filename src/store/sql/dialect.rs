@@ -2,7 +2,6 @@ use std::fmt::Write;
 
 /// What differs between SQL engines in the statements this crate renders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(dead_code)] // each constant is used only when its store's feature is enabled
 pub(crate) struct Dialect {
     /// `$1, $2, …` (PostgreSQL) instead of `?`.
     pub numbered_placeholders: bool,
@@ -11,17 +10,20 @@ pub(crate) struct Dialect {
 }
 
 impl Dialect {
+    #[cfg(feature = "sqlite")]
     pub const SQLITE: Dialect = Dialect {
         numbered_placeholders: false,
         nulls_last: true,
     };
 
+    #[cfg(feature = "postgres")]
     pub const POSTGRES: Dialect = Dialect {
         numbered_placeholders: true,
         nulls_last: true,
     };
 
     /// MySQL 8 and MariaDB: `?` placeholders, no `NULLS LAST`.
+    #[cfg(feature = "mysql")]
     pub const MYSQL: Dialect = Dialect {
         numbered_placeholders: false,
         nulls_last: false,

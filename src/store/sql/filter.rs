@@ -16,29 +16,98 @@ pub(crate) fn render_expr(b: &mut SqlBuilder, expr: &Expr) {
         Expr::False => {
             b.push("1 = 0");
         }
-        Expr::And(items) => render_balanced(b, items, " AND "),
-        Expr::Or(items) => render_balanced(b, items, " OR "),
+        Expr::And(items) => render_junction(b, items, " AND "),
+        Expr::Or(items) => render_junction(b, items, " OR "),
         Expr::Pred(p) => render_predicate(b, p),
     }
+}
+
+/// One operand of an AND/OR after merging: an expression, or several scalar tests on the
+/// same single-valued search attribute that share one subquery.
+enum Operand<'a> {
+    Expr(&'a Expr),
+    SameAttribute {
+        id: i64,
+        ty: SearchAttributeType,
+        tests: Vec<&'a Test>,
+    },
+}
+
+/// Groups the scalar tests on each single-valued search attribute. For a single value,
+/// `(present AND p1) OP (present AND p2)` equals `present AND (p1 OP p2)`, so a group needs one
+/// subquery instead of one per test (a wide filter would otherwise make the engine plan
+/// hundreds of correlated subqueries).
+fn operands(items: &[Expr]) -> Vec<Operand<'_>> {
+    let mut out: Vec<Operand<'_>> = Vec::with_capacity(items.len());
+    for item in items {
+        if let Expr::Pred(Predicate {
+            field: Field::SearchAttribute { id, ty },
+            test,
+        }) = item
+        {
+            let single_valued = !matches!(
+                ty,
+                SearchAttributeType::Text | SearchAttributeType::KeywordList
+            );
+            let scalar = !matches!(test, Test::IsNull | Test::IsNotNull);
+            if single_valued && scalar {
+                let existing = out.iter_mut().find_map(|o| match o {
+                    Operand::SameAttribute { id: gid, tests, .. } if gid == id => Some(tests),
+                    _ => None,
+                });
+                match existing {
+                    Some(tests) => tests.push(test),
+                    None => out.push(Operand::SameAttribute {
+                        id: *id,
+                        ty: *ty,
+                        tests: vec![test],
+                    }),
+                }
+                continue;
+            }
+        }
+        out.push(Operand::Expr(item));
+    }
+    out
+}
+
+fn render_junction(b: &mut SqlBuilder, items: &[Expr], op: &str) {
+    let operands = operands(items);
+    balanced(b, &operands, op, &mut |b, operand| match operand {
+        Operand::Expr(e) => render_expr(b, e),
+        Operand::SameAttribute { id, ty, tests } => {
+            open_exists(b, *id, *ty, false);
+            b.push(" AND ");
+            balanced(b, tests, op, &mut |b, t| {
+                render_column_test(b, "s.value", t)
+            });
+            b.push(")");
+        }
+    });
 }
 
 /// Renders `a OP b OP …` as a balanced tree of parenthesised halves. Engines parse a flat
 /// chain as a left-deep tree, so a list of a thousand terms would nest a thousand deep and
 /// hit their expression-depth limits (SQLite's is 1000); balanced, it nests log2(n) deep.
-fn render_balanced(b: &mut SqlBuilder, items: &[Expr], op: &str) {
+fn balanced<T>(
+    b: &mut SqlBuilder,
+    items: &[T],
+    op: &str,
+    render: &mut dyn FnMut(&mut SqlBuilder, &T),
+) {
     b.push("(");
     if items.len() <= 4 {
         for (i, item) in items.iter().enumerate() {
             if i > 0 {
                 b.push(op);
             }
-            render_expr(b, item);
+            render(b, item);
         }
     } else {
         let (left, right) = items.split_at(items.len() / 2);
-        render_balanced(b, left, op);
+        balanced(b, left, op, render);
         b.push(op);
-        render_balanced(b, right, op);
+        balanced(b, right, op, render);
     }
     b.push(")");
 }
