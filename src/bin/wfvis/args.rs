@@ -61,7 +61,19 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum SchemaCommand {
     /// Create the database and its schema; does nothing when the schema is installed already.
-    Setup,
+    Setup {
+        /// Set up this schema version instead of the latest (e.g. to test upgrades).
+        #[arg(long = "version", value_name = "VERSION")]
+        version: Option<String>,
+    },
+    /// Apply pending schema versions in order; re-running is a no-op, downgrades are refused.
+    Update {
+        /// Update to this version instead of the latest.
+        #[arg(long = "version", value_name = "VERSION")]
+        version: Option<String>,
+    },
+    /// Show the installed schema version and the versions this build supports.
+    Version,
 }
 
 /// `search-attribute` subcommands.

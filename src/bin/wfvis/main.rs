@@ -47,9 +47,15 @@ async fn run(cli: Cli) -> CliResult<Output> {
     let url = store::require_url(cli.url.as_deref())?;
     // Every command but `schema setup` needs a store whose schema exists.
     match cli.command {
-        Command::Schema {
-            command: SchemaCommand::Setup,
-        } => commands::schema::setup(url).await,
+        Command::Schema { command } => match command {
+            SchemaCommand::Setup { version } => {
+                commands::schema::setup(url, version.as_deref()).await
+            }
+            SchemaCommand::Update { version } => {
+                commands::schema::update(url, version.as_deref()).await
+            }
+            SchemaCommand::Version => commands::schema::version(url).await,
+        },
         Command::SearchAttribute {
             command: SearchAttributeCommand::Add(a),
         } => {
