@@ -36,6 +36,8 @@
 #![warn(missing_docs)]
 
 pub mod attributes;
+pub mod config;
+pub mod dual;
 mod error;
 mod manager;
 pub mod model;

@@ -1,0 +1,1 @@
+//! Configuration: Temporal's persistence YAML (static) and dynamic-config YAML (hot reloaded).
