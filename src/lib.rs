@@ -38,6 +38,7 @@
 pub mod attributes;
 pub mod config;
 pub mod dual;
+pub mod layers;
 mod error;
 mod manager;
 pub mod model;
