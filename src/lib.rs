@@ -38,8 +38,8 @@
 pub mod attributes;
 pub mod config;
 pub mod dual;
-pub mod layers;
 mod error;
+pub mod layers;
 mod manager;
 pub mod model;
 pub mod options;

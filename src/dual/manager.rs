@@ -166,7 +166,12 @@ impl DualVisibilityManager {
         with_generation(settings.generation, call(store)).await
     }
 
-    async fn write<'a, F, Fut>(&'a self, operation: Operation, record: &RecordKey, call: F) -> Result<()>
+    async fn write<'a, F, Fut>(
+        &'a self,
+        operation: Operation,
+        record: &RecordKey,
+        call: F,
+    ) -> Result<()>
     where
         F: Fn(&'a Arc<dyn VisibilityManager>) -> Fut,
         Fut: Future<Output = Result<()>>,
@@ -199,10 +204,7 @@ impl DualVisibilityManager {
             (Ok(()), Ok(())) => return Ok(()),
             (Err(p), Err(s)) => {
                 let also = format!("store '{}' also failed: {s}", self.secondary.store_name());
-                return Err(p.context(format!(
-                    "store '{}' ({also})",
-                    self.primary.store_name()
-                )));
+                return Err(p.context(format!("store '{}' ({also})", self.primary.store_name())));
             }
             (Err(e), Ok(())) => (&self.primary, e),
             (Ok(()), Err(e)) => (&self.secondary, e),
@@ -231,15 +233,29 @@ impl DualVisibilityManager {
         Ok(())
     }
 
+    /// How a failure on one store of a two-store registration is reported: on the secondary,
+    /// after the primary changed, it says a re-run repairs it.
+    fn registration_error(&self, second: bool, what: &str, store: &str, e: Error) -> Error {
+        if second {
+            e.context(format!(
+                "{what} in store '{}' but not in store '{store}'; run it again to repair",
+                self.primary.store_name()
+            ))
+        } else {
+            e.context(format!("store '{store}'"))
+        }
+    }
+
     async fn add_attributes(&self, request: AddSearchAttributesRequest) -> Result<()> {
         let ns = &request.namespace_id;
         let mut added_somewhere = false;
         for (i, store) in [&self.primary, &self.secondary].into_iter().enumerate() {
             let name = store.store_name();
+            let fail = |e| self.registration_error(i == 1, "registered", name, e);
             let existing = store
                 .list_search_attributes(ListSearchAttributesRequest::new(ns.clone()))
                 .await
-                .map_err(|e| e.context(format!("store '{name}'")))?
+                .map_err(fail)?
                 .custom;
             let mut missing = BTreeMap::new();
             for (attr, ty) in &request.attributes {
@@ -262,17 +278,7 @@ impl DualVisibilityManager {
             store
                 .add_search_attributes(AddSearchAttributesRequest::new(ns.clone(), missing))
                 .await
-                .map_err(|e| {
-                    if i == 1 {
-                        e.context(format!(
-                            "registered in store '{}' but not in store '{name}'; run the \
-                             registration again to repair",
-                            self.primary.store_name()
-                        ))
-                    } else {
-                        e.context(format!("store '{name}'"))
-                    }
-                })?;
+                .map_err(fail)?;
             added_somewhere = true;
         }
         if added_somewhere {
@@ -321,17 +327,7 @@ impl DualVisibilityManager {
             store
                 .remove_search_attributes(RemoveSearchAttributesRequest::new(ns.clone(), present))
                 .await
-                .map_err(|e| {
-                    if i == 1 {
-                        e.context(format!(
-                            "removed from store '{}' but not from store '{name}'; run the removal \
-                             again to repair",
-                            self.primary.store_name()
-                        ))
-                    } else {
-                        e.context(format!("store '{name}'"))
-                    }
-                })?;
+                .map_err(|e| self.registration_error(i == 1, "removed", name, e))?;
         }
         Ok(())
     }

@@ -104,3 +104,16 @@ layered_impl! {
     list_closed_workflow_executions_by_workflow_id(ListByWorkflowIdRequest) -> ListResponse => ListClosedWorkflowExecutionsByWorkflowId;
     list_closed_workflow_executions_by_status(ListClosedByStatusRequest) -> ListResponse => ListClosedWorkflowExecutionsByStatus;
 }
+
+/// A shared layer is a layer (so the caller can keep a handle to it, e.g. to read a
+/// recorder or flip a switch).
+impl<L: Intercept> Intercept for Arc<L> {
+    fn around<T: Send>(
+        &self,
+        store: &str,
+        operation: Operation,
+        call: impl Future<Output = Result<T>> + Send,
+    ) -> impl Future<Output = Result<T>> + Send {
+        (**self).around(store, operation, call)
+    }
+}

@@ -21,8 +21,8 @@ mod metrics;
 mod operation;
 mod rate_limit;
 
-pub use generation::{GenerationRecorder, RecordedCall, current_generation};
 pub(crate) use generation::with_generation;
+pub use generation::{GenerationRecorder, RecordedCall, current_generation};
 pub use layered::{Intercept, Layered};
 pub use metrics::MetricsLayer;
 pub use operation::{Operation, OperationKind};

@@ -69,7 +69,11 @@ impl RateLimitLayer {
         bucket.load().limiter.check().map_err(|_| {
             Error::ResourceExhausted(format!(
                 "{store}: persistence max QPS reached ({} limit {qps}/s)",
-                if kind == OperationKind::Read { "read" } else { "write" }
+                if kind == OperationKind::Read {
+                    "read"
+                } else {
+                    "write"
+                }
             ))
         })
     }
