@@ -111,6 +111,23 @@ pub fn sqlite() -> &'static DatabaseSchema {
     })
 }
 
+/// The MySQL-family schema (MySQL 8 and MariaDB). Its files contain `{{KEYWORD_COLLATION}}`
+/// placeholders that the MySQL store replaces with the detected server's binary NO PAD
+/// collation before running them.
+pub fn mysql() -> &'static DatabaseSchema {
+    static SCHEMA: OnceLock<DatabaseSchema> = OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        build(
+            "mysql",
+            include_str!("../../schema/mysql/visibility/schema.sql"),
+            &[
+                embed_step!("mysql", "v1.0", ["schema.sql"]),
+                embed_step!("mysql", "v1.1", ["indexes.sql"]),
+            ],
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::Path;
@@ -153,5 +170,10 @@ mod tests {
     #[test]
     fn sqlite_versions_are_all_embedded() {
         check_all_embedded(sqlite());
+    }
+
+    #[test]
+    fn mysql_versions_are_all_embedded() {
+        check_all_embedded(mysql());
     }
 }
