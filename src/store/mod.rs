@@ -2,9 +2,9 @@
 
 pub(crate) mod common;
 pub mod memory;
-pub(crate) mod registry_cache;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 pub mod pool;
+pub(crate) mod registry_cache;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 pub(crate) mod sql;
 #[cfg(feature = "sqlite")]

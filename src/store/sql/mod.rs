@@ -9,6 +9,7 @@ mod dialect;
 pub(crate) mod engine;
 mod filter;
 mod layout;
+pub(crate) mod returning_driver;
 mod statements;
 pub(crate) mod values;
 

@@ -6,12 +6,10 @@
 //! typed side tables (see `schema/sqlite/visibility/schema.sql`), so filters on custom
 //! attributes are index lookups.
 
-mod backend;
+mod driver;
 mod errors;
 mod options;
-mod rows;
-mod schema;
-mod write;
+mod sql;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 
@@ -23,7 +21,8 @@ use crate::store::sql::{Dialect, render_list};
 pub use crate::store::sql::RenderedSql;
 pub use options::{SqliteLocation, SqliteOptions, SqliteSynchronous};
 
-use backend::SqliteBackend;
+use driver as schema;
+use driver::SqliteBackend;
 use errors::map_sqlx;
 
 /// A [`VisibilityManager`](crate::VisibilityManager) on SQLite.
@@ -31,9 +30,15 @@ use errors::map_sqlx;
 pub struct SqliteStore {
     engine: SqlEngine<SqliteBackend>,
     options: SqliteOptions,
+    /// For in-memory stores: a connection outside the pool that keeps the shared in-memory
+    /// database alive, so a pool connection discarded after a cancelled call cannot take the
+    /// data with it.
+    _memory_anchor: Option<std::sync::Mutex<sqlx::SqliteConnection>>,
 }
 
 delegate_visibility_manager!(SqliteStore);
+
+static MEMORY_DB_SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 fn now_micros() -> i64 {
     crate::model::time::to_micros(&chrono::Utc::now())
@@ -123,12 +128,20 @@ impl SqliteStore {
             .foreign_keys(false);
         let (connect, pool_options) = match &options.location {
             SqliteLocation::Memory => (
-                connect.in_memory(true),
-                // One connection that never closes: each connection to `:memory:` is a
-                // separate database, and it vanishes when its connection closes.
+                // A uniquely named shared-cache database: every connection of this store sees
+                // the same data, and no other store's.
+                connect
+                    .filename(format!(
+                        "file:wfvis-memory-{}-{}",
+                        std::process::id(),
+                        MEMORY_DB_SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                    ))
+                    .in_memory(true)
+                    .shared_cache(true),
+                // One pooled connection: shared-cache databases lock whole tables, so more
+                // connections would only wait on each other.
                 SqlitePoolOptions::new()
                     .max_connections(1)
-                    .min_connections(1)
                     .idle_timeout(None)
                     .max_lifetime(None),
             ),
@@ -144,6 +157,14 @@ impl SqliteStore {
                     }),
                 SqlitePoolOptions::new().max_connections(options.max_connections),
             ),
+        };
+        let memory_anchor = match options.location {
+            SqliteLocation::Memory => Some(std::sync::Mutex::new(
+                sqlx::ConnectOptions::connect(&connect)
+                    .await
+                    .map_err(|e| map_sqlx(&options.name, "opening the database", e))?,
+            )),
+            SqliteLocation::File(_) => None,
         };
         let pool = pool_options
             .acquire_timeout(options.store.call_timeout)
@@ -171,6 +192,7 @@ impl SqliteStore {
         Ok(Self {
             engine: SqlEngine::new(options.name.clone(), options.store.clone(), backend),
             options,
+            _memory_anchor: memory_anchor,
         })
     }
 

@@ -1,0 +1,102 @@
+-- Visibility schema for PostgreSQL, version 1.0: the first version.
+--
+-- Times are BIGINT microseconds since the Unix epoch; execution_duration is nanoseconds.
+-- Every keyword column uses COLLATE "C", so comparisons and sorts are by code point whatever
+-- the database's default collation is.
+
+CREATE TABLE schema_version (
+  version_partition      INTEGER NOT NULL PRIMARY KEY,
+  curr_version           TEXT    NOT NULL,
+  min_compatible_version TEXT    NOT NULL,
+  creation_time          BIGINT  NOT NULL
+);
+
+CREATE TABLE schema_update_history (
+  update_time   BIGINT NOT NULL,
+  old_version   TEXT   NOT NULL,
+  new_version   TEXT   NOT NULL,
+  manifest_hash TEXT   NOT NULL,
+  description   TEXT   NOT NULL,
+  PRIMARY KEY (update_time, new_version)
+);
+
+CREATE TABLE executions (
+  id                     BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  namespace_id           TEXT COLLATE "C" NOT NULL,
+  run_id                 TEXT COLLATE "C" NOT NULL,
+  workflow_id            TEXT COLLATE "C" NOT NULL,
+  workflow_type          TEXT COLLATE "C" NOT NULL,
+  start_time             BIGINT NOT NULL,
+  execution_time         BIGINT NOT NULL,
+  close_time             BIGINT,
+  close_sort             BIGINT NOT NULL,
+  status                 BIGINT NOT NULL,
+  status_rank            BIGINT NOT NULL,
+  history_length         BIGINT NOT NULL,
+  history_size_bytes     BIGINT NOT NULL,
+  state_transition_count BIGINT NOT NULL,
+  execution_duration     BIGINT,
+  task_queue             TEXT COLLATE "C" NOT NULL,
+  parent_workflow_id     TEXT COLLATE "C",
+  parent_run_id          TEXT COLLATE "C",
+  root_workflow_id       TEXT COLLATE "C",
+  root_run_id            TEXT COLLATE "C",
+  namespace_division     TEXT COLLATE "C",
+  memo                   BYTEA,
+  memo_encoding          TEXT,
+  search_attributes      TEXT   NOT NULL,
+  version                BIGINT NOT NULL
+);
+
+CREATE UNIQUE INDEX executions_identity ON executions (namespace_id, run_id, workflow_id);
+CREATE INDEX executions_default_order ON executions
+  (namespace_id, namespace_division, close_sort DESC, start_time DESC, run_id, workflow_id);
+CREATE INDEX executions_by_status ON executions
+  (namespace_id, status, namespace_division, close_sort DESC, start_time DESC, run_id, workflow_id);
+CREATE INDEX executions_by_type ON executions
+  (namespace_id, workflow_type, namespace_division, close_sort DESC, start_time DESC, run_id, workflow_id);
+
+CREATE TABLE search_attributes (
+  id           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  namespace_id TEXT COLLATE "C" NOT NULL,
+  name         TEXT COLLATE "C" NOT NULL,
+  type         TEXT NOT NULL,
+  UNIQUE (namespace_id, name)
+);
+
+CREATE TABLE sa_string (
+  execution_id BIGINT NOT NULL,
+  namespace_id TEXT COLLATE "C" NOT NULL,
+  attr_id      BIGINT NOT NULL,
+  value        TEXT COLLATE "C" NOT NULL,
+  PRIMARY KEY (execution_id, attr_id, value)
+);
+CREATE INDEX sa_string_by_value ON sa_string (namespace_id, attr_id, value, execution_id);
+
+CREATE TABLE sa_int (
+  execution_id BIGINT NOT NULL,
+  namespace_id TEXT COLLATE "C" NOT NULL,
+  attr_id      BIGINT NOT NULL,
+  value        BIGINT NOT NULL,
+  PRIMARY KEY (execution_id, attr_id)
+);
+CREATE INDEX sa_int_by_value ON sa_int (namespace_id, attr_id, value, execution_id);
+
+CREATE TABLE sa_double (
+  execution_id BIGINT NOT NULL,
+  namespace_id TEXT COLLATE "C" NOT NULL,
+  attr_id      BIGINT NOT NULL,
+  value        DOUBLE PRECISION NOT NULL,
+  PRIMARY KEY (execution_id, attr_id)
+);
+CREATE INDEX sa_double_by_value ON sa_double (namespace_id, attr_id, value, execution_id);
+
+CREATE TABLE tombstones (
+  namespace_id TEXT COLLATE "C" NOT NULL,
+  run_id       TEXT COLLATE "C" NOT NULL,
+  workflow_id  TEXT COLLATE "C" NOT NULL,
+  version      BIGINT NOT NULL,
+  expires_at   BIGINT NOT NULL,
+  PRIMARY KEY (namespace_id, run_id, workflow_id)
+);
+CREATE INDEX tombstones_by_expiry ON tombstones (expires_at);

@@ -1,0 +1,19 @@
+//! The SQLite driver: the shared `ON CONFLICT … RETURNING` driver over SQLite's statements.
+
+use crate::store::sql::returning_driver::returning_sql_driver;
+use crate::store::sqlite::errors::map_sqlx;
+use crate::store::sqlite::sql;
+
+returning_sql_driver! {
+    backend: SqliteBackend,
+    db: sqlx::Sqlite,
+    dialect: Dialect::SQLITE,
+    sql: sql,
+    schema: crate::schema::sqlite(),
+    map_err: map_sqlx,
+}
+
+/// Fails unless the installed version is supported.
+pub(crate) fn check_supported(installed: Option<&Version>, location: &str) -> Result<()> {
+    schema().check_supported(installed, location)
+}
