@@ -2,6 +2,8 @@
 
 pub(crate) mod common;
 pub mod memory;
+#[cfg(feature = "mysql")]
+pub mod mysql;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 pub mod pool;
 pub(crate) mod registry_cache;
