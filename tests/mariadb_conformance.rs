@@ -5,6 +5,8 @@
 
 #[macro_use]
 mod conformance;
+// The harness re-exports helpers only some binaries use.
+#[allow(unused_imports)]
 mod support;
 
 use std::sync::Arc;

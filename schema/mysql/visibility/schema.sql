@@ -19,6 +19,11 @@
 -- 4 * (128 + 250 + 128 + 255) + 16 = 3060 bytes for executions_by_type, the widest one.
 -- Keyword values (up to 4096 characters) are indexed through a 512-character prefix; the
 -- engine re-checks the full value, so equality and range filters stay exact.
+--
+-- The value indexes of the side tables start with attr_id, not namespace_id: a custom
+-- attribute's id is unique across namespaces, and the filters address values by attribute
+-- id only (EXISTS (... s.execution_id = e.id AND s.attr_id = ? AND s.value ...)), so a plan
+-- that reads the matching values first can use the index.
 
 CREATE TABLE schema_version (
   version_partition      INT          NOT NULL,
@@ -106,7 +111,7 @@ CREATE TABLE sa_string (
   namespace_id VARCHAR(128)  CHARACTER SET utf8mb4 COLLATE {{KEYWORD_COLLATION}} NOT NULL,
   value        VARCHAR(4096) CHARACTER SET utf8mb4 COLLATE {{KEYWORD_COLLATION}} NOT NULL,
   PRIMARY KEY (execution_id, attr_id, seq),
-  KEY sa_string_by_value (namespace_id, attr_id, value(512), execution_id)
+  KEY sa_string_by_value (attr_id, value(512), execution_id)
 ) ENGINE = InnoDB DEFAULT CHARACTER SET utf8mb4 COLLATE {{KEYWORD_COLLATION}};
 
 -- Int, Bool (0/1) and Datetime (microseconds) values.
@@ -116,7 +121,7 @@ CREATE TABLE sa_int (
   namespace_id VARCHAR(128) CHARACTER SET utf8mb4 COLLATE {{KEYWORD_COLLATION}} NOT NULL,
   value        BIGINT       NOT NULL,
   PRIMARY KEY (execution_id, attr_id),
-  KEY sa_int_by_value (namespace_id, attr_id, value, execution_id)
+  KEY sa_int_by_value (attr_id, value, execution_id)
 ) ENGINE = InnoDB DEFAULT CHARACTER SET utf8mb4 COLLATE {{KEYWORD_COLLATION}};
 
 -- Double values (IEEE 754 binary64, stored exactly).
@@ -126,7 +131,7 @@ CREATE TABLE sa_double (
   namespace_id VARCHAR(128) CHARACTER SET utf8mb4 COLLATE {{KEYWORD_COLLATION}} NOT NULL,
   value        DOUBLE       NOT NULL,
   PRIMARY KEY (execution_id, attr_id),
-  KEY sa_double_by_value (namespace_id, attr_id, value, execution_id)
+  KEY sa_double_by_value (attr_id, value, execution_id)
 ) ENGINE = InnoDB DEFAULT CHARACTER SET utf8mb4 COLLATE {{KEYWORD_COLLATION}};
 
 -- Deleted records: a write with a lower version than the tombstone is ignored until expiry.

@@ -55,7 +55,7 @@ pub(crate) async fn connect_direct(
     with_database: bool,
     operation: &str,
 ) -> Result<(MySqlConnection, ServerInfo)> {
-    let connect = options.connect_options(with_database)?;
+    let connect = options.connect_options(with_database, None)?;
     let timeout = options.pool.connect_timeout;
     let mut conn = match tokio::time::timeout(timeout, connect.connect()).await {
         Ok(Ok(conn)) => conn,
@@ -84,17 +84,25 @@ pub(crate) async fn connect_direct(
             return Err(scope.map(operation, e));
         }
     };
-    match ServerInfo::detect(&version) {
-        Ok(server) => Ok((conn, server)),
+    let server = match ServerInfo::detect(&version) {
+        Ok(server) => server,
         Err(e) => {
             let _ = conn.close().await;
-            Err(scope.scrub_error(e))
+            return Err(scope.scrub_error(e));
         }
+    };
+    if let Err(e) = init_session(&mut conn, &server.set_names_sql()).await {
+        let _ = conn.close().await;
+        return Err(scope.map(operation, e));
     }
+    Ok((conn, server))
 }
 
-/// The store's pool. Connections are opened on demand; each runs the session settings first.
-pub(crate) fn pool(options: &MysqlOptions) -> Result<MySqlPool> {
+/// The store's pool. Connections are opened on demand; each runs the session settings first
+/// and uses the keyword collation as its connection collation: then `column = ?` is an
+/// equality in the column's own collation, which both servers need to treat such a column as
+/// constant when choosing an index that delivers the ORDER BY.
+pub(crate) fn pool(options: &MysqlOptions, server: &ServerInfo) -> Result<MySqlPool> {
     let session: Arc<str> = session_sql(&options.store).into();
     let p = &options.pool;
     Ok(MySqlPoolOptions::new()
@@ -107,7 +115,7 @@ pub(crate) fn pool(options: &MysqlOptions) -> Result<MySqlPool> {
             let session = Arc::clone(&session);
             Box::pin(async move { init_session(conn, &session).await })
         })
-        .connect_lazy_with(options.connect_options(true)?))
+        .connect_lazy_with(options.connect_options(true, Some(server.keyword_collation()))?))
 }
 
 #[cfg(test)]

@@ -71,7 +71,7 @@ impl MysqlStore {
         let _ = conn.close().await;
         schema::check_supported(installed?.as_ref(), &scope)?;
         let backend = MysqlBackend {
-            pool: connect::pool(&options)?,
+            pool: connect::pool(&options, &server)?,
             scope,
             server,
         };
@@ -195,4 +195,10 @@ pub fn render_list_sql(
         page_size as i64 + 1,
     )
     .into()
+}
+
+/// The exact statement a MySQL store runs for a count of `namespace_id` with `query`
+/// (grouped by status when the query says so), for EXPLAIN and debugging.
+pub fn render_count_sql(namespace_id: &str, query: &crate::query::ir::Query) -> RenderedSql {
+    crate::store::sql::render_count(Dialect::MYSQL, namespace_id, query).into()
 }

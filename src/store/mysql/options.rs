@@ -147,8 +147,13 @@ impl MysqlOptions {
     }
 
     /// Driver options for the URL's database, or for no database (`with_database` false: the
-    /// connection that creates it).
-    pub(crate) fn connect_options(&self, with_database: bool) -> Result<MySqlConnectOptions> {
+    /// connection that creates it). `collation` is the connection collation once the server is
+    /// known (the server's default for utf8mb4 otherwise).
+    pub(crate) fn connect_options(
+        &self,
+        with_database: bool,
+        collation: Option<&str>,
+    ) -> Result<MySqlConnectOptions> {
         let parts = self.parts();
         let url = if with_database {
             parts.with_raw_database(&parts.raw_database)
@@ -172,6 +177,9 @@ impl MysqlOptions {
             .pipes_as_concat(false)
             .no_engine_substitution(false)
             .statement_cache_capacity(256);
+        if let Some(collation) = collation {
+            options = options.collation(collation);
+        }
         if let Some(ca) = &tls.ca_file {
             options = options.ssl_ca(ca);
         }

@@ -80,6 +80,12 @@ impl ServerInfo {
         }
     }
 
+    /// `SET NAMES` with the keyword collation as the connection collation, so that string
+    /// parameters and literals carry the columns' collation.
+    pub(crate) fn set_names_sql(&self) -> String {
+        format!("SET NAMES utf8mb4 COLLATE {}", self.keyword_collation())
+    }
+
     /// A schema statement with its placeholders filled in for this server. Fails on an unknown
     /// placeholder, so a typo in a schema file cannot reach the server.
     pub(crate) fn render_schema(&self, sql: &str) -> Result<String> {
