@@ -1,4 +1,5 @@
-//! Differential property test: the SQLite store against the in-memory reference store.
+//! Differential property test: the SQLite store (and, with feature `mysql`, the MySQL store on
+//! MariaDB) against the in-memory reference store.
 //!
 //! Each case writes the same random records (random custom attributes of every type, some
 //! missing; random statuses, times, parents and namespace divisions) to both stores in a fresh
@@ -625,7 +626,7 @@ fn check(cond: bool, msg: impl FnOnce() -> String) -> Result<(), TestCaseError> 
 }
 
 async fn run_case(
-    sqlite: &Store,
+    store: &Store,
     memory: &Store,
     ns: &str,
     specs: &[RecordSpec],
@@ -637,28 +638,28 @@ async fn run_case(
         .enumerate()
         .map(|(i, s)| build(ns, i, s))
         .collect();
-    setup(sqlite, ns, &records).await;
+    setup(store, ns, &records).await;
     setup(memory, ns, &records).await;
     let everything = records.len();
 
     for q in queries {
         let filter = q.filter.clone().unwrap_or_default();
         let listing_query = format!("{filter}{}", q.order);
-        let a = list_all(sqlite, ns, &listing_query, q.page_size).await;
+        let a = list_all(store, ns, &listing_query, q.page_size).await;
         let b = list_all(memory, ns, &listing_query, q.page_size).await;
         check(a == b, || {
             format!(
-                "list {listing_query:?} (page size {}) differs:\n  sqlite: {:?}\n  memory: {:?}",
+                "list {listing_query:?} (page size {}) differs:\n  store:  {:?}\n  memory: {:?}",
                 q.page_size,
                 a.as_ref().map(|v| ids(v)),
                 b.as_ref().map(|v| ids(v))
             )
         })?;
 
-        let a = count(sqlite, ns, &filter).await;
+        let a = count(store, ns, &filter).await;
         let b = count(memory, ns, &filter).await;
         check(a == b, || {
-            format!("count {filter:?} differs: sqlite {a:?}, memory {b:?}")
+            format!("count {filter:?} differs: store {a:?}, memory {b:?}")
         })?;
         if q.filter.is_some() {
             stats.filters.fetch_add(1, Ordering::Relaxed);
@@ -671,16 +672,16 @@ async fn run_case(
         }
 
         let grouped = format!("{filter} GROUP BY ExecutionStatus");
-        let a = count(sqlite, ns, &grouped).await;
+        let a = count(store, ns, &grouped).await;
         let b = count(memory, ns, &grouped).await;
         check(a == b, || {
-            format!("count {grouped:?} differs: sqlite {a:?}, memory {b:?}")
+            format!("count {grouped:?} differs: store {a:?}, memory {b:?}")
         })?;
 
-        let a = scan_set(sqlite, ns, &filter).await;
+        let a = scan_set(store, ns, &filter).await;
         let b = scan_set(memory, ns, &filter).await;
         check(a == b, || {
-            format!("scan {filter:?} differs: sqlite {a:?}, memory {b:?}")
+            format!("scan {filter:?} differs: store {a:?}, memory {b:?}")
         })?;
     }
     Ok(())
@@ -700,13 +701,9 @@ fn case_count() -> u32 {
         .unwrap_or(32)
 }
 
-#[test]
-fn sqlite_matches_in_memory_reference() {
+/// Runs the differential test of `store` against a fresh in-memory reference store.
+fn matches_in_memory_reference(store: Store) {
     let rt = runtime();
-    let sqlite: Store = Arc::new(
-        rt.block_on(SqliteStore::connect("sqlite::memory:"))
-            .expect("open SQLite"),
-    );
     let memory: Store = Arc::new(InMemoryStore::new());
     let stats = Stats::default();
     let case = AtomicUsize::new(0);
@@ -722,7 +719,7 @@ fn sqlite_matches_in_memory_reference() {
     );
     let result = runner.run(&strategy, |(specs, queries)| {
         let ns = format!("prop-{}", case.fetch_add(1, Ordering::Relaxed));
-        rt.block_on(run_case(&sqlite, &memory, &ns, &specs, &queries, &stats))
+        rt.block_on(run_case(&store, &memory, &ns, &specs, &queries, &stats))
     });
     if let Err(e) = result {
         panic!("{e}");
@@ -744,4 +741,34 @@ fn sqlite_matches_in_memory_reference() {
         "only {selective} of {filters} filters matched some but not all records: the test \
          would pass vacuously"
     );
+}
+
+#[test]
+fn sqlite_matches_in_memory_reference() {
+    let sqlite: Store = Arc::new(
+        runtime()
+            .block_on(SqliteStore::connect("sqlite::memory:"))
+            .expect("open SQLite"),
+    );
+    matches_in_memory_reference(sqlite);
+}
+
+// The real-database harness (only the MariaDB part is used here).
+#[cfg(feature = "mysql")]
+#[allow(unused_imports)]
+mod support;
+
+#[cfg(feature = "mysql")]
+#[test]
+fn mariadb_matches_in_memory_reference() {
+    use workflow_visibility::store::mysql::{MysqlOptions, MysqlStore};
+    let url = support::databases::mariadb().shared_database().to_owned();
+    let store: Store = runtime().block_on(async {
+        let options = MysqlOptions::from_url(&url).expect("parse the MariaDB URL");
+        MysqlStore::setup_schema(options.clone(), None)
+            .await
+            .expect("set up the schema on MariaDB");
+        Arc::new(MysqlStore::open(options).await.expect("open the MySQL store"))
+    });
+    matches_in_memory_reference(store);
 }
