@@ -768,7 +768,11 @@ fn mariadb_matches_in_memory_reference() {
         MysqlStore::setup_schema(options.clone(), None)
             .await
             .expect("set up the schema on MariaDB");
-        Arc::new(MysqlStore::open(options).await.expect("open the MySQL store"))
+        Arc::new(
+            MysqlStore::open(options)
+                .await
+                .expect("open the MySQL store"),
+        )
     });
     matches_in_memory_reference(store);
 }

@@ -238,7 +238,7 @@ pub async fn schema_versions(target: &Target) {
         .await
         .unwrap();
     assert_eq!((report.from, report.to.clone()), (v10.clone(), v11.clone()));
-    assert_eq!(report.applied, [v11.clone()]);
+    assert_eq!(report.applied, std::slice::from_ref(&v11));
     assert_eq!(catalog_dump(&old.url).await, dump_fresh);
 
     let again = MysqlStore::update_schema(old_opts.clone(), None)
@@ -287,7 +287,7 @@ pub async fn schema_versions(target: &Target) {
     let report = MysqlStore::update_schema(half_opts.clone(), None)
         .await
         .expect("re-run a half-applied update");
-    assert_eq!(report.applied, [v11.clone()]);
+    assert_eq!(report.applied, std::slice::from_ref(&v11));
     assert_eq!(catalog_dump(&half.url).await, dump_fresh);
 }
 
@@ -376,8 +376,10 @@ pub async fn password_never_shows(target: &Target, working: Option<&str>) {
         let mut pool = opts.pool.clone();
         pool.max_connections = 1;
         pool.connect_timeout = Duration::from_millis(300);
-        let mut store_opts = StoreOptions::default();
-        store_opts.call_timeout = Duration::from_secs(3);
+        let store_opts = StoreOptions {
+            call_timeout: Duration::from_secs(3),
+            ..StoreOptions::default()
+        };
         let store = Arc::new(
             MysqlStore::open(opts.clone().pool_options(pool).store_options(store_opts))
                 .await

@@ -10,6 +10,7 @@ pub(crate) struct Dialect {
     pub nulls_last: bool,
 }
 
+#[allow(dead_code)] // each constant is used only when its store's feature is enabled
 impl Dialect {
     pub const SQLITE: Dialect = Dialect {
         numbered_placeholders: false,
