@@ -67,3 +67,81 @@ async fn registration_ids_are_never_reused() {
 async fn column_limits() {
     cases::column_limits(&Target::mariadb()).await;
 }
+
+/// `wfvis` on a MySQL URL: the schema commands and queries work, and failures print one line
+/// on stderr that never contains the URL's password.
+#[cfg(feature = "cli")]
+#[tokio::test]
+async fn wfvis_on_mysql_urls() {
+    use std::process::Command;
+
+    const SENTINEL: &str = "Cli-Sentinel-4b1d";
+    let run = |url: &str, args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_wfvis"))
+            .arg("--url")
+            .arg(url)
+            .args(args)
+            .env_remove("WFVIS_URL")
+            .output()
+            .expect("run wfvis");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let target = Target::mariadb();
+    let db = target.fresh("cli");
+
+    let (ok, stdout, stderr) = run(&db.url, &["count", "--namespace", "ns"]);
+    assert!(!ok && stdout.is_empty(), "{stdout}{stderr}");
+    assert!(stderr.contains("schema setup"), "{stderr}");
+
+    let (ok, stdout, stderr) = run(&db.url, &["schema", "setup"]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("1.1"), "{stdout}");
+    let (ok, _, stderr) = run(
+        &db.url,
+        &[
+            "search-attribute",
+            "add",
+            "--namespace",
+            "ns",
+            "--name",
+            "CustomerId",
+            "--type",
+            "Keyword",
+        ],
+    );
+    assert!(ok, "{stderr}");
+    let (ok, stdout, stderr) = run(
+        &db.url,
+        &[
+            "count",
+            "--namespace",
+            "ns",
+            "--query",
+            "CustomerId = 'acme'",
+            "--output",
+            "json",
+        ],
+    );
+    assert!(ok, "{stderr}");
+    let counted: serde_json::Value = serde_json::from_str(stdout.trim()).expect("JSON count");
+    assert_eq!(counted["count"], 0, "{stdout}");
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    for url in [
+        format!("mysql://app:{SENTINEL}@127.0.0.1:{port}/db"),
+        with_password(&db.url, SENTINEL),
+    ] {
+        let (ok, stdout, stderr) = run(&url, &["count", "--namespace", "ns"]);
+        assert!(!ok && stdout.is_empty(), "{stdout}{stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+        assert!(!stderr.contains(SENTINEL), "{stderr}");
+    }
+}

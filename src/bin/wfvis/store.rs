@@ -13,6 +13,9 @@ enum Backend {
     /// `sqlite::memory:`, `sqlite://PATH`.
     #[cfg(feature = "sqlite")]
     Sqlite,
+    /// `mysql://USER:PASSWORD@HOST:PORT/DATABASE` (MySQL 8 or MariaDB; `mariadb://` too).
+    #[cfg(feature = "mysql")]
+    Mysql,
 }
 
 /// Picks the store kind from the URL scheme.
@@ -21,11 +24,13 @@ fn backend(url: &str) -> CliResult<Backend> {
     match scheme {
         #[cfg(feature = "sqlite")]
         "sqlite" => Ok(Backend::Sqlite),
+        #[cfg(feature = "mysql")]
+        "mysql" | "mariadb" => Ok(Backend::Mysql),
         // Named separately so the user learns the store exists but is not built in, rather
         // than that the URL is nonsense. The URL is not echoed: it may carry a password.
-        "postgres" | "postgresql" | "mysql" => Err(Failure::usage(format!(
-            "{scheme} stores are not supported by this build of wfvis yet"
-        ))),
+        "postgres" | "postgresql" => Err(not_built(scheme)),
+        #[cfg(not(feature = "mysql"))]
+        "mysql" | "mariadb" => Err(not_built(scheme)),
         _ => Err(Failure::usage(format!(
             "unsupported store URL scheme '{scheme}': expected {}",
             supported_urls()
@@ -33,12 +38,22 @@ fn backend(url: &str) -> CliResult<Backend> {
     }
 }
 
+/// The error for a store kind this build of wfvis does not include.
+fn not_built(scheme: &str) -> Failure {
+    Failure::usage(format!(
+        "{scheme} stores are not supported by this build of wfvis yet"
+    ))
+}
+
 /// The URL forms this build accepts, for error messages.
 fn supported_urls() -> &'static str {
-    if cfg!(feature = "sqlite") {
-        "sqlite::memory: or sqlite://PATH"
-    } else {
-        "nothing: this build of wfvis has no store compiled in"
+    match (cfg!(feature = "sqlite"), cfg!(feature = "mysql")) {
+        (true, true) => {
+            "sqlite::memory:, sqlite://PATH or mysql://USER:PASSWORD@HOST:PORT/DATABASE"
+        }
+        (true, false) => "sqlite::memory: or sqlite://PATH",
+        (false, true) => "mysql://USER:PASSWORD@HOST:PORT/DATABASE",
+        (false, false) => "nothing: this build of wfvis has no store compiled in",
     }
 }
 
@@ -59,6 +74,10 @@ pub async fn connect(url: &str) -> CliResult<Arc<dyn VisibilityManager>> {
         Backend::Sqlite => Ok(Arc::new(
             workflow_visibility::store::sqlite::SqliteStore::connect(url).await?,
         )),
+        #[cfg(feature = "mysql")]
+        Backend::Mysql => Ok(Arc::new(
+            workflow_visibility::store::mysql::MysqlStore::connect(url).await?,
+        )),
     }
 }
 
@@ -72,6 +91,12 @@ pub async fn setup(url: &str) -> CliResult<String> {
             let version = store.schema_version().await;
             store.close().await?;
             Ok(format!("visibility schema version {} is set up", version?))
+        }
+        #[cfg(feature = "mysql")]
+        Backend::Mysql => {
+            use workflow_visibility::store::mysql::{MysqlOptions, MysqlStore};
+            let version = MysqlStore::setup_schema(MysqlOptions::from_url(url)?, None).await?;
+            Ok(format!("visibility schema version {version} is set up"))
         }
     }
 }
@@ -89,5 +114,14 @@ mod tests {
         assert!(backend("no-scheme").is_err());
         #[cfg(feature = "sqlite")]
         assert_eq!(backend("sqlite::memory:").unwrap(), Backend::Sqlite);
+        #[cfg(feature = "mysql")]
+        assert_eq!(backend("mysql://u:secret@h/db").unwrap(), Backend::Mysql);
+        #[cfg(not(feature = "mysql"))]
+        assert!(
+            !backend("mysql://u:secret@h/db")
+                .unwrap_err()
+                .to_string()
+                .contains("secret")
+        );
     }
 }
