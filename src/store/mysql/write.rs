@@ -5,7 +5,8 @@
 //! locks only, never on gap locks:
 //!
 //! * a record write first holds the record's row lock (a locking read of an existing row, or
-//!   the insert of a new one), then reads the tombstone with a locking read;
+//!   the insert of a new one; `started`, which never replaces, goes straight to the insert),
+//!   then reads the tombstone with a locking read;
 //! * a delete first holds the tombstone's row lock (by writing it), then reads the record with
 //!   a locking read, and rolls everything back when the stored record has a higher version.
 //!
@@ -330,14 +331,21 @@ impl MysqlBackend {
             r.workflow_id.as_str(),
         );
         let mut tx = self.pool.begin().await.map_err(|e| failure(scope, op, e))?;
-        let existing = lock_pair(
-            &mut tx,
-            scope,
-            op,
-            sql::SELECT_EXECUTION_FOR_UPDATE,
-            identity,
-        )
-        .await?;
+        // Started never replaces, so it skips the read: its insert either takes the new row's
+        // lock or finds the record (after waiting for an uncommitted one to commit or roll
+        // back).
+        let existing = if kind == WriteKind::Started {
+            None
+        } else {
+            lock_pair(
+                &mut tx,
+                scope,
+                op,
+                sql::SELECT_EXECUTION_FOR_UPDATE,
+                identity,
+            )
+            .await?
+        };
         let id = match existing {
             Some((id, stored_version)) => {
                 // Started never replaces; closed and upsert lose to a higher stored version.
@@ -375,6 +383,9 @@ impl MysqlBackend {
                         )))
                     })?,
                     Err(e) if error_number(&e) == Some(code::DUPLICATE_ENTRY) => {
+                        if kind == WriteKind::Started {
+                            return tx.rollback().await.map_err(|e| failure(scope, op, e));
+                        }
                         return Err(Failure::Conflict("a concurrent write inserted the record"));
                     }
                     Err(e) => return Err(failure(scope, op, e)),
