@@ -68,6 +68,16 @@ async fn column_limits() {
     cases::column_limits(&Target::mariadb()).await;
 }
 
+#[tokio::test]
+async fn oversized_values_with_raised_limits() {
+    cases::oversized_values_with_raised_limits(&Target::mariadb()).await;
+}
+
+#[tokio::test]
+async fn tls_required() {
+    cases::tls_required(&Target::mariadb()).await;
+}
+
 /// `wfvis` on a MySQL URL: the schema commands and queries work, and failures print one line
 /// on stderr that never contains the URL's password.
 #[cfg(feature = "cli")]

@@ -72,3 +72,17 @@ async fn column_limits() {
         cases::column_limits(&target).await;
     }
 }
+
+#[tokio::test]
+async fn oversized_values_with_raised_limits() {
+    if let Some(target) = Target::mysql8() {
+        cases::oversized_values_with_raised_limits(&target).await;
+    }
+}
+
+#[tokio::test]
+async fn tls_required() {
+    if let Some(target) = Target::mysql8() {
+        cases::tls_required(&target).await;
+    }
+}

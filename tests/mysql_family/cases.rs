@@ -877,3 +877,103 @@ pub async fn column_limits(target: &Target) {
     }
     store.close().await.unwrap();
 }
+
+/// Keyword values longer than the value column (possible only with raised limits) are
+/// InvalidArgument naming the attribute.
+pub async fn oversized_values_with_raised_limits(target: &Target) {
+    let db = target.fresh("values");
+    let url = db.url.clone();
+    set_up_and_open(&url).await.close().await.unwrap();
+    let mut limits = workflow_visibility::attributes::SearchAttributeLimits::default();
+    limits.max_value_bytes = 20_000;
+    limits.max_total_bytes = 100_000;
+    let store = MysqlStore::open(MysqlOptions::from_url(&url).unwrap().store_options(
+        StoreOptions {
+            search_attribute_limits: limits,
+            ..StoreOptions::default()
+        },
+    ))
+    .await
+    .unwrap();
+    let ns = "values";
+    register(
+        &store,
+        ns,
+        &[
+            ("Long", SearchAttributeType::Keyword),
+            ("Items", SearchAttributeType::KeywordList),
+        ],
+    )
+    .await;
+    let fits = "é".repeat(4096);
+    let mut r = ExecutionRecord::new(ns, "fits", "r", "t", t0());
+    r.search_attributes
+        .insert("Long".into(), SearchAttributeValue::Keyword(fits.clone()));
+    start(&store, r).await;
+    assert_eq!(
+        list_ids(&store, ns, &format!("Long = {}", lit(&fits))).await,
+        ["fits"]
+    );
+    for (name, value) in [
+        ("Long", SearchAttributeValue::Keyword("x".repeat(4097))),
+        (
+            "Items",
+            SearchAttributeValue::KeywordList(vec!["a".into(), "y".repeat(5000)]),
+        ),
+    ] {
+        let mut r = ExecutionRecord::new(ns, "too-long", "r", "t", t0());
+        r.search_attributes.insert(name.into(), value);
+        let e = store
+            .record_workflow_execution_started(RecordStartedRequest::new(r))
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{e}");
+        assert!(e.to_string().contains(name), "{e}");
+    }
+    store.close().await.unwrap();
+}
+
+/// `ssl-mode=REQUIRED` connects over TLS when the server offers it and otherwise fails as
+/// Unavailable naming the server, never silently in plain text.
+pub async fn tls_required(target: &Target) {
+    let db = target.fresh("tls");
+    target.create(&db).await;
+    let cipher = admin_rows(
+        &db.url,
+        "SELECT VARIABLE_VALUE FROM information_schema.SESSION_STATUS \
+         WHERE VARIABLE_NAME = 'Ssl_cipher'",
+    )
+    .await;
+    let cipher = match cipher.first() {
+        Some(row) => row[0].clone().unwrap_or_default(),
+        None => {
+            // MySQL 8 keeps session status in performance_schema.
+            admin_rows(
+                &db.url,
+                "SELECT VARIABLE_VALUE FROM performance_schema.session_status \
+                 WHERE VARIABLE_NAME = 'Ssl_cipher'",
+            )
+            .await
+            .first()
+            .and_then(|r| r[0].clone())
+            .unwrap_or_default()
+        }
+    };
+    let separator = if db.url.contains('?') { '&' } else { '?' };
+    let url = format!("{}{separator}ssl-mode=REQUIRED", db.url);
+    let options = MysqlOptions::from_url(&url).unwrap();
+    assert_eq!(
+        options.pool.tls.mode,
+        workflow_visibility::store::pool::TlsMode::Require
+    );
+    let result = MysqlStore::setup_schema(options, None).await;
+    if cipher.is_empty() {
+        let e = result.expect_err("TLS required on a server without TLS");
+        assert_eq!(e.kind(), ErrorKind::Unavailable, "{e}");
+        assert!(e.to_string().contains("TLS"), "{e}");
+        println!("{} offers no TLS: {e}", target.describe());
+    } else {
+        result.expect("TLS connection");
+        println!("{} offers TLS ({cipher})", target.describe());
+    }
+}

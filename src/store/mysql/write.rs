@@ -23,6 +23,7 @@ use sqlx::Row;
 use sqlx::mysql::{MySql, MySqlArguments, MySqlConnection};
 
 use crate::error::{Error, Result};
+use crate::model::SearchAttributeValue;
 use crate::request::DeleteRequest;
 use crate::store::common::{PreparedRecord, WriteKind};
 use crate::store::mysql::backend::MysqlBackend;
@@ -105,6 +106,10 @@ const COLUMN_LIMITS: &[(&str, usize)] = &[
 const VALUE_LIMIT: usize = 4096;
 
 fn check_length(what: &str, value: &str, limit: usize) -> Result<()> {
+    // A string has at most as many characters as bytes: most need no counting.
+    if value.len() <= limit {
+        return Ok(());
+    }
     let chars = value.chars().count();
     if chars > limit {
         return Err(Error::invalid_argument(format!(
@@ -152,15 +157,16 @@ pub(crate) fn check_record_lengths(p: &PreparedRecord) -> Result<()> {
     if let Some(memo) = &r.memo {
         check_length("memo encoding", &memo.encoding, limit_of("memo encoding"))?;
     }
-    for row in side_rows(&p.attrs) {
-        if let SqlValue::Text(s) = &row.value {
-            let name = p
-                .attrs
-                .iter()
-                .find(|a| a.id == row.attr_id)
-                .map_or("a search attribute", |a| a.name.as_str());
+    // Text words are never longer than their text, so checking whole values suffices.
+    for a in &p.attrs {
+        let strings: Vec<&String> = match &a.value {
+            SearchAttributeValue::Keyword(s) | SearchAttributeValue::Text(s) => vec![s],
+            SearchAttributeValue::KeywordList(items) => items.iter().collect(),
+            _ => Vec::new(),
+        };
+        for s in strings {
             check_length(
-                &format!("a value of search attribute {name}"),
+                &format!("a value of search attribute {}", a.name),
                 s,
                 VALUE_LIMIT,
             )?;
