@@ -884,9 +884,11 @@ pub async fn oversized_values_with_raised_limits(target: &Target) {
     let db = target.fresh("values");
     let url = db.url.clone();
     set_up_and_open(&url).await.close().await.unwrap();
-    let mut limits = workflow_visibility::attributes::SearchAttributeLimits::default();
-    limits.max_value_bytes = 20_000;
-    limits.max_total_bytes = 100_000;
+    let limits = workflow_visibility::attributes::SearchAttributeLimits {
+        max_value_bytes: 20_000,
+        max_total_bytes: 100_000,
+        ..Default::default()
+    };
     let store = MysqlStore::open(MysqlOptions::from_url(&url).unwrap().store_options(
         StoreOptions {
             search_attribute_limits: limits,
