@@ -21,7 +21,7 @@ Set WFVIS_LOG (e.g. WFVIS_LOG=debug) to write diagnostic logs to stderr.";
     arg_required_else_help = false
 )]
 pub struct Cli {
-    /// Store URL: sqlite::memory: or sqlite://PATH.
+    /// Store URL: sqlite::memory:, sqlite://PATH or mysql://USER:PASSWORD@HOST:PORT/DATABASE.
     #[arg(long, global = true, env = "WFVIS_URL", value_name = "URL")]
     pub url: Option<String>,
 
