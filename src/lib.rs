@@ -39,6 +39,7 @@ pub mod attributes;
 pub mod config;
 pub mod dual;
 mod error;
+pub mod layers;
 mod manager;
 pub mod model;
 pub mod options;

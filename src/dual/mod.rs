@@ -7,3 +7,7 @@ pub use settings::{
     DEFAULT_MAX_QPS, FailurePolicy, ReadRule, SettingsHandle, VisibilitySettings, WritingMode,
     publish, settings_handle,
 };
+
+mod manager;
+
+pub use manager::DualVisibilityManager;

@@ -76,8 +76,13 @@ pub struct ReadRule {
 
 impl ReadRule {
     fn matches(&self, namespace_id: &str, namespace_name: &str) -> bool {
-        self.namespace.as_deref().is_none_or(|n| n == namespace_name)
-            && self.namespace_id.as_deref().is_none_or(|n| n == namespace_id)
+        self.namespace
+            .as_deref()
+            .is_none_or(|n| n == namespace_name)
+            && self
+                .namespace_id
+                .as_deref()
+                .is_none_or(|n| n == namespace_id)
     }
 
     /// Higher wins: both constraints, then a namespace id, then a namespace name, then none.
@@ -187,7 +192,10 @@ mod tests {
             ..Default::default()
         };
         assert!(s.reads_from_secondary("id-9", "orders"));
-        assert!(!s.reads_from_secondary("id-1", "orders"), "an id rule beats a name rule");
+        assert!(
+            !s.reads_from_secondary("id-1", "orders"),
+            "an id rule beats a name rule"
+        );
         assert!(!s.reads_from_secondary("id-9", "billing"));
         s.read_rules.reverse();
         assert!(s.reads_from_secondary("id-9", "orders"));
