@@ -1,3 +1,4 @@
 //! Configuration: Temporal's persistence YAML (static) and dynamic-config YAML (hot reloaded).
 
 pub mod dynamic;
+pub mod persistence;
