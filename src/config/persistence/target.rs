@@ -82,12 +82,42 @@ impl SqlTarget {
                 crate::store::postgres::PostgresStore::open(options).await?,
             )),
             #[cfg(feature = "mysql")]
-            SqlTarget::Mysql(target) => Err(Error::invalid_argument(format!(
-                "datastore '{}': the MySQL store is not implemented in this version of \
-                 workflow-visibility",
-                target.name
-            ))),
+            SqlTarget::Mysql(target) => Ok(Arc::new(
+                crate::store::mysql::MysqlStore::open(target.options()?).await?,
+            )),
         }
+    }
+
+    /// Schema tool: creates the database (where permitted) and the schema unless one is
+    /// installed; returns the installed version.
+    #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+    pub async fn setup_schema(&self) -> Result<crate::schema::Version> {
+        match self {
+            #[cfg(feature = "sqlite")]
+            SqlTarget::Sqlite { options, .. } => {
+                crate::store::sqlite::SqliteStore::setup_schema(options.clone(), None).await
+            }
+            #[cfg(feature = "postgres")]
+            SqlTarget::Postgres(options) => {
+                crate::store::postgres::PostgresStore::setup_schema(options.clone(), None).await
+            }
+            #[cfg(feature = "mysql")]
+            SqlTarget::Mysql(target) => {
+                crate::store::mysql::MysqlStore::setup_schema(target.options()?, None).await
+            }
+        }
+    }
+}
+
+#[cfg(feature = "mysql")]
+impl MysqlTarget {
+    /// The MySQL store options for this target.
+    pub fn options(&self) -> Result<crate::store::mysql::MysqlOptions> {
+        Ok(
+            crate::store::mysql::MysqlOptions::from_url(self.url.expose())?
+                .name(self.name.clone())
+                .pool_options(self.pool.clone()),
+        )
     }
 }
 
