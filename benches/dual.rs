@@ -17,7 +17,6 @@ use workflow_visibility::dual::{
 use workflow_visibility::prelude::*;
 use workflow_visibility::store::sqlite::SqliteSynchronous;
 
-#[allow(dead_code)]
 #[path = "../tests/support/mod.rs"]
 mod support;
 

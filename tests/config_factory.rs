@@ -3,8 +3,6 @@
 
 #![cfg(feature = "sqlite")]
 
-use std::sync::Arc;
-
 use workflow_visibility::config::factory::{build_manager, setup_schemas};
 use workflow_visibility::config::persistence::PersistenceConfig;
 use workflow_visibility::dual::{VisibilitySettings, WritingMode, settings_handle};
@@ -129,8 +127,7 @@ persistence:
     let config = PersistenceConfig::from_yaml_str(yaml).unwrap();
     let e = build_manager(&config, settings_handle(VisibilitySettings::default()))
         .await
-        .err()
-        .expect("Elasticsearch is not implemented yet");
+        .expect_err("Elasticsearch is not implemented yet");
     assert!(e.to_string().contains("es-visibility"), "{e}");
     assert!(e.to_string().contains("Elasticsearch"), "{e}");
 }
