@@ -127,6 +127,21 @@ impl Error {
         }
     }
 
+    /// The same error with `prefix: ` in front of its message (category and position kept).
+    pub fn context(self, prefix: impl std::fmt::Display) -> Self {
+        match self {
+            Error::InvalidArgument { message, position } => Error::InvalidArgument {
+                message: format!("{prefix}: {message}"),
+                position,
+            },
+            Error::NotFound(m) => Error::NotFound(format!("{prefix}: {m}")),
+            Error::AlreadyExists(m) => Error::AlreadyExists(format!("{prefix}: {m}")),
+            Error::ResourceExhausted(m) => Error::ResourceExhausted(format!("{prefix}: {m}")),
+            Error::Unavailable(m) => Error::Unavailable(format!("{prefix}: {m}")),
+            Error::Internal(m) => Error::Internal(format!("{prefix}: {m}")),
+        }
+    }
+
     /// For List Filter errors, the byte offset into the query text.
     pub fn position(&self) -> Option<usize> {
         match self {

@@ -36,7 +36,10 @@
 #![warn(missing_docs)]
 
 pub mod attributes;
+pub mod config;
+pub mod dual;
 mod error;
+pub mod layers;
 mod manager;
 pub mod model;
 pub mod options;

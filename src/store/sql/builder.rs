@@ -3,9 +3,12 @@ use crate::store::sql::Dialect;
 
 /// A value bound to a statement parameter.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum SqlValue {
+pub enum SqlValue {
+    /// An integer (also times in µs, booleans as 0/1, status codes).
     Int(i64),
+    /// A double.
     Double(f64),
+    /// A string.
     Text(String),
 }
 
@@ -31,7 +34,7 @@ pub(crate) struct SqlBuilder {
 impl SqlBuilder {
     pub fn new(dialect: Dialect) -> Self {
         Self {
-            sql: String::with_capacity(512),
+            sql: String::with_capacity(1024),
             binds: Vec::with_capacity(16),
             dialect,
         }

@@ -14,7 +14,8 @@ pub(crate) mod returning_driver;
 mod statements;
 pub(crate) mod values;
 
-pub(crate) use builder::{SqlBuilder, SqlValue};
+pub(crate) use builder::SqlBuilder;
+pub use builder::SqlValue;
 pub(crate) use dialect::Dialect;
 pub(crate) use layout::{SELECT_COLUMNS, ValueTable, value_table};
 pub(crate) use statements::{render_count, render_list, render_scan};
@@ -24,23 +25,15 @@ pub(crate) use statements::{render_count, render_list, render_scan};
 pub struct RenderedSql {
     /// The SQL text, with placeholders.
     pub sql: String,
-    /// The bound values, rendered for display (strings quoted).
-    pub params: Vec<String>,
+    /// The bound values.
+    pub params: Vec<SqlValue>,
 }
 
 impl From<SqlBuilder> for RenderedSql {
     fn from(b: SqlBuilder) -> Self {
         RenderedSql {
             sql: b.sql,
-            params: b
-                .binds
-                .iter()
-                .map(|v| match v {
-                    SqlValue::Int(i) => i.to_string(),
-                    SqlValue::Double(d) => d.to_string(),
-                    SqlValue::Text(s) => format!("{s:?}"),
-                })
-                .collect(),
+            params: b.binds,
         }
     }
 }

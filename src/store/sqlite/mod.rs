@@ -18,7 +18,7 @@ use crate::schema::{UpdateReport, Version};
 use crate::store::sql::engine::{SqlEngine, delegate_visibility_manager};
 use crate::store::sql::{Dialect, render_list};
 
-pub use crate::store::sql::RenderedSql;
+pub use crate::store::sql::{RenderedSql, SqlValue};
 pub use options::{SqliteLocation, SqliteOptions, SqliteSynchronous};
 
 use driver as schema;

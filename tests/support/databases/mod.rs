@@ -31,6 +31,7 @@ use std::panic::AssertUnwindSafe;
 use std::sync::OnceLock;
 
 pub use server::TestServer;
+#[allow(unused_imports)] // used by some test binaries only
 pub use sockets::listening_addresses;
 
 /// The two server families the harness provides.

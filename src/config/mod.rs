@@ -1,0 +1,3 @@
+//! Configuration: Temporal's persistence YAML (static) and dynamic-config YAML (hot reloaded).
+
+pub mod dynamic;
