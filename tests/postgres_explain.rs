@@ -22,7 +22,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use workflow_visibility::attributes::{AttributeDef, NamespaceAttributes};
 use workflow_visibility::query::{QueryPurpose, compile};
 use workflow_visibility::store::postgres::{
-    PostgresOptions, PostgresStore, RenderedSql, render_count_sql, render_list_sql,
+    PostgresOptions, PostgresStore, RenderedSql, SqlValue, render_count_sql, render_list_sql,
 };
 use workflow_visibility::{QueryLimits, VisibilityManager};
 
@@ -87,42 +87,28 @@ fn show(nodes: &[PlanNode]) -> String {
         .join("\n")
 }
 
-/// A rendered parameter with the type the store binds it with.
-enum Param {
-    Text(String),
-    Int(i64),
-}
-
-/// Reads a parameter as `RenderedSql` shows it: strings quoted (Rust debug form, which for
-/// the fixture's ASCII values is also JSON), integers bare. The canonical queries bind no
-/// doubles.
-fn decode_param(shown: &str) -> Param {
-    if shown.starts_with('"') {
-        Param::Text(
-            serde_json::from_str(shown)
-                .unwrap_or_else(|e| panic!("cannot decode string parameter {shown}: {e}")),
-        )
-    } else {
-        Param::Int(
-            shown
-                .parse()
-                .unwrap_or_else(|e| panic!("unexpected non-integer parameter {shown}: {e}")),
-        )
-    }
-}
-
-/// Binds the rendered parameters with the types the store binds them with.
+/// Binds the rendered parameters as the store binds them.
 fn bind_rendered<'q>(
     mut query: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
     rendered: &'q RenderedSql,
 ) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
-    for shown in &rendered.params {
-        query = match decode_param(shown) {
-            Param::Text(text) => query.bind(text),
-            Param::Int(int) => query.bind(int),
+    for param in &rendered.params {
+        query = match param {
+            SqlValue::Int(i) => query.bind(*i),
+            SqlValue::Double(d) => query.bind(*d),
+            SqlValue::Text(t) => query.bind(t.as_str()),
         };
     }
     query
+}
+
+/// A parameter's SQL type and its value as a SQL literal, for `PREPARE` / `EXECUTE`.
+fn typed_literal(param: &SqlValue) -> (&'static str, String) {
+    match param {
+        SqlValue::Int(i) => ("bigint", i.to_string()),
+        SqlValue::Double(d) => ("double precision", format!("'{d:?}'")),
+        SqlValue::Text(t) => ("text", format!("'{}'", t.replace('\'', "''"))),
+    }
 }
 
 /// Explains `rendered` with its values bound. With `generic`, explains the generic plan
@@ -132,14 +118,8 @@ fn bind_rendered<'q>(
 async fn explain(pool: &PgPool, rendered: &RenderedSql, generic: bool) -> Vec<PlanNode> {
     let mut conn = pool.acquire().await.expect("a connection for EXPLAIN");
     let row = if generic {
-        let types: Vec<&str> = rendered
-            .params
-            .iter()
-            .map(|p| match decode_param(p) {
-                Param::Text(_) => "text",
-                Param::Int(_) => "bigint",
-            })
-            .collect();
+        let (types, arguments): (Vec<&str>, Vec<String>) =
+            rendered.params.iter().map(typed_literal).unzip();
         let setup = format!(
             "SET plan_cache_mode = force_generic_plan; PREPARE canonical ({}) AS {}",
             types.join(", "),
@@ -150,14 +130,6 @@ async fn explain(pool: &PgPool, rendered: &RenderedSql, generic: bool) -> Vec<Pl
             .await
             .unwrap_or_else(|e| panic!("PREPARE {}: {e}", rendered.sql));
         // EXECUTE takes no bind parameters: its arguments are written as literals.
-        let arguments: Vec<String> = rendered
-            .params
-            .iter()
-            .map(|p| match decode_param(p) {
-                Param::Text(t) => format!("'{}'", t.replace('\'', "''")),
-                Param::Int(i) => i.to_string(),
-            })
-            .collect();
         let sql = format!(
             "EXPLAIN (FORMAT JSON) EXECUTE canonical ({})",
             arguments.join(", ")
@@ -259,7 +231,7 @@ async fn canonical_queries_use_indexes_without_sorting() {
     let url = server.create_database("explain");
     let options = PostgresOptions::from_url(&url).expect("a valid URL");
     let store = Arc::new(PostgresStore::setup(options).await.expect("set up"));
-    let fixture = Fixture::new("explain", 5, 1000);
+    let fixture = Fixture::new("explain", 4, 1500);
     fixture.load(store.clone()).await;
     server.query(&url, "ANALYZE");
 

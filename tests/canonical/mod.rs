@@ -95,9 +95,9 @@ impl Fixture {
         &self.namespaces[0]
     }
 
-    /// Record `j` of namespace `ns`: one in five running; ten workflow types; three runs per
-    /// workflow id; twenty Keyword values; starts every ten minutes (about a week per
-    /// thousand records) with closes one to seven hours later.
+    /// Record `j` of namespace `ns`: one in four running; four workflow types; three runs per
+    /// workflow id; half the Keyword values shared, the rest spread over twenty; starts every
+    /// ten minutes (about a week per thousand records) with closes one to seven hours later.
     pub fn record(&self, ns: &str, j: usize) -> ExecutionRecord {
         // A cheap deterministic scramble, so that neighbouring records differ in every field.
         let mix = (j as u64)
@@ -109,7 +109,7 @@ impl Fixture {
             ns,
             format!("wf-{:04}", j / 3),
             format!("run-{ns}-{j:05}"),
-            format!("type-{}", mix % 10),
+            format!("type-{}", (mix >> 8) % 4),
             start,
         );
         record.task_queue = format!("queue-{}", j % 4);
@@ -117,7 +117,7 @@ impl Fixture {
         record.history_length = (mix % 1000) as i64;
         // Half the records share one value (like an environment name), the rest spread over
         // twenty rarer ones (like customer ids).
-        let keyword = if j % 2 == 0 {
+        let keyword = if j.is_multiple_of(2) {
             "prod".to_string()
         } else {
             format!("kw-{}", mix % 20)
@@ -125,7 +125,7 @@ impl Fixture {
         record
             .search_attributes
             .insert(KEYWORD.to_string(), SearchAttributeValue::Keyword(keyword));
-        if j % 5 != 0 {
+        if !j.is_multiple_of(4) {
             let status = CLOSED[(mix as usize / 7) % CLOSED.len()];
             record = record.closed(status, start + Duration::hours(1 + (mix % 7) as i64));
         }
@@ -171,11 +171,11 @@ impl Fixture {
             ),
             ordered(
                 "namespace + CloseTime range",
-                format!("CloseTime >= '{}' AND CloseTime < '{}'", day(2), day(3)),
+                format!("CloseTime >= '{}' AND CloseTime < '{}'", day(2), day(5)),
             ),
             ordered(
                 "namespace + CloseTime since",
-                format!("CloseTime >= '{}'", day(6)),
+                format!("CloseTime >= '{}'", day(7)),
             ),
             ordered(
                 "namespace + CloseTime BETWEEN",

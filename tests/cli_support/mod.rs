@@ -55,9 +55,19 @@ pub fn wfvis(args: &[&str], env: &[(&str, &str)]) -> Run {
         .envs(env.iter().copied())
         .output()
         .unwrap_or_else(|e| panic!("cannot run {:?}: {e}", binary()));
-    Run {
+    let run = Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    };
+    // Say so plainly instead of failing on a confusing assertion later.
+    assert!(
+        !run.stderr
+            .contains("this build of workflow-visibility has no"),
+        "the wfvis binary at {:?} lacks a store this test needs (a build with other features \
+         sharing the target directory may have replaced it; rebuild, or set WFVIS_TEST_BIN): {}",
+        binary(),
+        run.stderr.trim()
+    );
+    run
 }

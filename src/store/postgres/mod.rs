@@ -17,7 +17,7 @@ use crate::schema::{UpdateReport, Version};
 use crate::store::sql::engine::{SqlEngine, delegate_visibility_manager};
 use crate::store::sql::{Dialect, render_count, render_list};
 
-pub use crate::store::sql::RenderedSql;
+pub use crate::store::sql::{RenderedSql, SqlValue};
 pub use options::PostgresOptions;
 
 use driver::PostgresBackend;

@@ -307,4 +307,47 @@ mod tests {
         assert_eq!(prefix_upper_bound("\u{D7FF}").as_deref(), Some("\u{E000}"));
         assert_eq!(prefix_upper_bound("\u{10FFFF}"), None);
     }
+
+    #[cfg(feature = "sqlite")]
+    #[test]
+    fn close_time_ranges_are_rendered_on_close_sort() {
+        use crate::query::ir::Scalar;
+        use crate::store::sql::Dialect;
+
+        let render = |test: Test| {
+            let mut b = SqlBuilder::new(Dialect::SQLITE);
+            render_expr(
+                &mut b,
+                &Expr::Pred(Predicate {
+                    field: Field::System(SystemAttribute::CloseTime),
+                    test,
+                }),
+            );
+            (b.sql, b.binds)
+        };
+        let (sql, binds) = render(Test::Cmp {
+            op: CmpOp::Ge,
+            value: Scalar::Time(5),
+        });
+        assert_eq!(sql, "(e.close_sort >= ? AND e.close_sort < ?)");
+        assert_eq!(binds, [SqlValue::Int(5), SqlValue::Int(RUNNING_CLOSE_SORT)]);
+        let (sql, _) = render(Test::Between {
+            low: Scalar::Time(1),
+            high: Scalar::Time(9),
+            negated: false,
+        });
+        assert_eq!(sql, "(e.close_sort BETWEEN ? AND ? AND e.close_sort < ?)");
+        // Tests that running records (no close time) must fail stay on close_time.
+        let (sql, _) = render(Test::Cmp {
+            op: CmpOp::Ne,
+            value: Scalar::Time(5),
+        });
+        assert_eq!(sql, "e.close_time <> ?");
+        let (sql, _) = render(Test::Between {
+            low: Scalar::Time(1),
+            high: Scalar::Time(9),
+            negated: true,
+        });
+        assert_eq!(sql, "e.close_time NOT BETWEEN ? AND ?");
+    }
 }
