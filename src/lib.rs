@@ -6,6 +6,7 @@
 //! [`VisibilityManager`], with interchangeable stores:
 //!
 //! * [`store::sqlite::SqliteStore`] (feature `sqlite`, default): embedded, file or in-memory;
+//! * `store::mysql::MysqlStore` (feature `mysql`): MySQL 8 and MariaDB;
 //! * [`store::memory::InMemoryStore`]: a reference implementation for tests, which evaluates
 //!   the query IR directly.
 //!
@@ -61,6 +62,8 @@ pub use options::{QueryLimits, StoreOptions};
 pub mod prelude {
     pub use crate::request::*;
     pub use crate::store::memory::InMemoryStore;
+    #[cfg(feature = "mysql")]
+    pub use crate::store::mysql::{MysqlOptions, MysqlStore};
     #[cfg(feature = "sqlite")]
     pub use crate::store::sqlite::{SqliteOptions, SqliteStore};
     pub use crate::{

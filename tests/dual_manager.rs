@@ -161,7 +161,7 @@ async fn reads_follow_namespace_rules_and_tokens_stay_with_their_store() {
     let count = |f: &Fixture| {
         let dual = Arc::clone(&f.dual);
         async move {
-            dual.count_workflow_executions(CountRequest::new("id-orders").namespace_name("orders"))
+            dual.count_workflow_executions(CountRequest::new("orders").namespace_name("orders"))
                 .await
                 .unwrap()
                 .count
@@ -193,7 +193,11 @@ async fn reads_follow_namespace_rules_and_tokens_stay_with_their_store() {
     );
     assert_eq!(f.dual.read_store_name("orders", None), "secondary");
     assert_eq!(f.dual.read_store_name("billing", None), "primary");
-    let _ = count(&f);
+    assert_eq!(
+        count(&f).await,
+        5,
+        "reads of orders now come from the secondary (5 records)"
+    );
     // The continuation still goes to the primary, which issued the token: 6 records in all.
     let mut seen = page1.executions.len();
     let mut token = page1.next_page_token;

@@ -127,6 +127,23 @@ pub fn postgresql() -> &'static DatabaseSchema {
     })
 }
 
+/// The MySQL-family schema (MySQL 8 and MariaDB). Its files contain `{{KEYWORD_COLLATION}}`
+/// placeholders that the MySQL store replaces with the detected server's binary NO PAD
+/// collation before running them.
+pub fn mysql() -> &'static DatabaseSchema {
+    static SCHEMA: OnceLock<DatabaseSchema> = OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        build(
+            "mysql",
+            include_str!("../../schema/mysql/visibility/schema.sql"),
+            &[
+                embed_step!("mysql", "v1.0", ["schema.sql"]),
+                embed_step!("mysql", "v1.1", ["indexes.sql"]),
+            ],
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::Path;
@@ -170,5 +187,10 @@ mod tests {
     fn all_versions_are_embedded() {
         check_all_embedded(sqlite());
         check_all_embedded(postgresql());
+    }
+
+    #[test]
+    fn mysql_versions_are_all_embedded() {
+        check_all_embedded(mysql());
     }
 }

@@ -16,7 +16,7 @@ mod embedded;
 mod manifest;
 mod version;
 
-pub use embedded::{DatabaseSchema, SchemaStep, postgresql, sqlite};
+pub use embedded::{DatabaseSchema, SchemaStep, mysql, postgresql, sqlite};
 pub use manifest::Manifest;
 pub use version::Version;
 

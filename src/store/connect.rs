@@ -66,6 +66,10 @@ pub async fn connect(url: &str) -> Result<Arc<dyn VisibilityManager>> {
         StoreKind::Postgres => Ok(Arc::new(
             crate::store::postgres::PostgresStore::connect(url).await?,
         )),
+        #[cfg(feature = "mysql")]
+        StoreKind::Mysql => Ok(Arc::new(
+            crate::store::mysql::MysqlStore::connect(url).await?,
+        )),
         #[allow(unreachable_patterns)]
         kind => Err(kind.not_built()),
     }
@@ -85,6 +89,11 @@ pub async fn setup_schema(url: &str, target: Option<&Version>) -> Result<Version
             use crate::store::postgres::{PostgresOptions, PostgresStore};
             PostgresStore::setup_schema(PostgresOptions::from_url(url)?, target).await
         }
+        #[cfg(feature = "mysql")]
+        StoreKind::Mysql => {
+            use crate::store::mysql::{MysqlOptions, MysqlStore};
+            MysqlStore::setup_schema(MysqlOptions::from_url(url)?, target).await
+        }
         #[allow(unreachable_patterns)]
         kind => Err(kind.not_built()),
     }
@@ -102,6 +111,11 @@ pub async fn update_schema(url: &str, target: Option<&Version>) -> Result<Update
         StoreKind::Postgres => {
             use crate::store::postgres::{PostgresOptions, PostgresStore};
             PostgresStore::update_schema(PostgresOptions::from_url(url)?, target).await
+        }
+        #[cfg(feature = "mysql")]
+        StoreKind::Mysql => {
+            use crate::store::mysql::{MysqlOptions, MysqlStore};
+            MysqlStore::update_schema(MysqlOptions::from_url(url)?, target).await
         }
         #[allow(unreachable_patterns)]
         kind => Err(kind.not_built()),
@@ -121,6 +135,11 @@ pub async fn schema_version(url: &str) -> Result<Option<Version>> {
             use crate::store::postgres::{PostgresOptions, PostgresStore};
             PostgresStore::installed_schema_version(PostgresOptions::from_url(url)?).await
         }
+        #[cfg(feature = "mysql")]
+        StoreKind::Mysql => {
+            use crate::store::mysql::{MysqlOptions, MysqlStore};
+            MysqlStore::installed_schema_version(MysqlOptions::from_url(url)?).await
+        }
         #[allow(unreachable_patterns)]
         kind => Err(kind.not_built()),
     }
@@ -131,7 +150,7 @@ pub fn supported_schema_range(url: &str) -> Result<(Version, Version)> {
     let schema = match StoreKind::of_url(url)? {
         StoreKind::Sqlite => crate::schema::sqlite(),
         StoreKind::Postgres => crate::schema::postgresql(),
-        StoreKind::Mysql => return Err(StoreKind::Mysql.not_built()),
+        StoreKind::Mysql => crate::schema::mysql(),
     };
     Ok((schema.min_supported().clone(), schema.latest().clone()))
 }

@@ -3,6 +3,8 @@
 pub(crate) mod common;
 pub mod connect;
 pub mod memory;
+#[cfg(feature = "mysql")]
+pub mod mysql;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 pub mod pool;
 #[cfg(feature = "postgres")]

@@ -78,7 +78,9 @@ pub fn unique_namespace(topic: &str, case: &str) -> String {
 
 /// Runs one case: gets the shared store, checks the case's required capabilities (printing a
 /// skip line when one is missing), then runs the body in a fresh namespace under a timeout.
-pub fn run_case<F, Fut>(
+/// A store constructor of an optional suite may yield `None` (no server configured): the case
+/// then passes without running, and the constructor is responsible for saying so once.
+pub fn run_case<F, Fut, S>(
     store: F,
     topic: &'static str,
     case: &'static str,
@@ -86,10 +88,13 @@ pub fn run_case<F, Fut>(
     body: CaseFn,
 ) where
     F: FnOnce() -> Fut,
-    Fut: Future<Output = Store>,
+    Fut: Future<Output = S>,
+    S: Into<Option<Store>>,
 {
     runtime().block_on(async move {
-        let store = store().await;
+        let Some(store) = store().await.into() else {
+            return;
+        };
         let caps = store.capabilities();
         let missing: Vec<&str> = requires
             .iter()
@@ -150,8 +155,41 @@ macro_rules! conformance_emit {
 /// `$make` is an async constructor returning `Arc<dyn VisibilityManager>` or an `Arc` of a
 /// concrete store (e.g. `async || Arc::new(InMemoryStore::new())`). It is called once per test
 /// binary; every case shares the store it returns.
+///
+/// `conformance_suite!(optional $make)` declares the suite for a store that may not be
+/// available (an external server named by an environment variable): `$make` returns
+/// `Option<Arc<…>>`, and with `None` every case passes without running. `$make` should then
+/// print one line saying what was skipped and why.
 #[macro_export]
 macro_rules! conformance_suite {
+    (optional $make:expr) => {
+        static CONFORMANCE_STORE: ::tokio::sync::OnceCell<
+            ::std::option::Option<::std::sync::Arc<dyn ::workflow_visibility::VisibilityManager>>,
+        > = ::tokio::sync::OnceCell::const_new();
+
+        /// A new store from the constructor, for cases that must not share theirs.
+        async fn conformance_fresh_store()
+        -> ::std::option::Option<::std::sync::Arc<dyn ::workflow_visibility::VisibilityManager>> {
+            let make = $make;
+            make().await
+        }
+
+        async fn conformance_store()
+        -> ::std::option::Option<::std::sync::Arc<dyn ::workflow_visibility::VisibilityManager>> {
+            CONFORMANCE_STORE
+                .get_or_init(|| async {
+                    let make = $make;
+                    let store: ::std::option::Option<
+                        ::std::sync::Arc<dyn ::workflow_visibility::VisibilityManager>,
+                    > = make().await;
+                    store
+                })
+                .await
+                .clone()
+        }
+
+        $crate::conformance_cases!();
+    };
     ($make:expr) => {
         static CONFORMANCE_STORE: ::tokio::sync::OnceCell<
             ::std::sync::Arc<dyn ::workflow_visibility::VisibilityManager>,
@@ -167,14 +205,22 @@ macro_rules! conformance_suite {
         }
 
         /// The store every ordinary case of this binary shares.
-        async fn conformance_store() -> ::std::sync::Arc<dyn ::workflow_visibility::VisibilityManager>
-        {
+        async fn conformance_store()
+        -> ::std::sync::Arc<dyn ::workflow_visibility::VisibilityManager> {
             CONFORMANCE_STORE
                 .get_or_init(conformance_fresh_store)
                 .await
                 .clone()
         }
 
+        $crate::conformance_cases!();
+    };
+}
+
+/// The case list, expanded by [`conformance_suite!`] next to its `conformance_store`.
+#[macro_export]
+macro_rules! conformance_cases {
+    () => {
         $crate::conformance_emit! {
             writes(conformance_store) {
                 started_inserts_and_never_replaces []

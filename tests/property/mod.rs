@@ -625,7 +625,7 @@ fn check(cond: bool, msg: impl FnOnce() -> String) -> Result<(), TestCaseError> 
 }
 
 async fn run_case(
-    sqlite: &Store,
+    store: &Store,
     memory: &Store,
     ns: &str,
     specs: &[RecordSpec],
@@ -637,28 +637,28 @@ async fn run_case(
         .enumerate()
         .map(|(i, s)| build(ns, i, s))
         .collect();
-    setup(sqlite, ns, &records).await;
+    setup(store, ns, &records).await;
     setup(memory, ns, &records).await;
     let everything = records.len();
 
     for q in queries {
         let filter = q.filter.clone().unwrap_or_default();
         let listing_query = format!("{filter}{}", q.order);
-        let a = list_all(sqlite, ns, &listing_query, q.page_size).await;
+        let a = list_all(store, ns, &listing_query, q.page_size).await;
         let b = list_all(memory, ns, &listing_query, q.page_size).await;
         check(a == b, || {
             format!(
-                "list {listing_query:?} (page size {}) differs:\n  sqlite: {:?}\n  memory: {:?}",
+                "list {listing_query:?} (page size {}) differs:\n  store:  {:?}\n  memory: {:?}",
                 q.page_size,
                 a.as_ref().map(|v| ids(v)),
                 b.as_ref().map(|v| ids(v))
             )
         })?;
 
-        let a = count(sqlite, ns, &filter).await;
+        let a = count(store, ns, &filter).await;
         let b = count(memory, ns, &filter).await;
         check(a == b, || {
-            format!("count {filter:?} differs: sqlite {a:?}, memory {b:?}")
+            format!("count {filter:?} differs: store {a:?}, memory {b:?}")
         })?;
         if q.filter.is_some() {
             stats.filters.fetch_add(1, Ordering::Relaxed);
@@ -671,16 +671,16 @@ async fn run_case(
         }
 
         let grouped = format!("{filter} GROUP BY ExecutionStatus");
-        let a = count(sqlite, ns, &grouped).await;
+        let a = count(store, ns, &grouped).await;
         let b = count(memory, ns, &grouped).await;
         check(a == b, || {
-            format!("count {grouped:?} differs: sqlite {a:?}, memory {b:?}")
+            format!("count {grouped:?} differs: store {a:?}, memory {b:?}")
         })?;
 
-        let a = scan_set(sqlite, ns, &filter).await;
+        let a = scan_set(store, ns, &filter).await;
         let b = scan_set(memory, ns, &filter).await;
         check(a == b, || {
-            format!("scan {filter:?} differs: sqlite {a:?}, memory {b:?}")
+            format!("scan {filter:?} differs: store {a:?}, memory {b:?}")
         })?;
     }
     Ok(())
@@ -708,7 +708,7 @@ where
     Fut: std::future::Future<Output = Store>,
 {
     let rt = runtime();
-    let sqlite: Store = rt.block_on(make());
+    let store: Store = rt.block_on(make());
     let memory: Store = Arc::new(InMemoryStore::new());
     let stats = Stats::default();
     let case = AtomicUsize::new(0);
@@ -724,7 +724,7 @@ where
     );
     let result = runner.run(&strategy, |(specs, queries)| {
         let ns = format!("prop-{}", case.fetch_add(1, Ordering::Relaxed));
-        rt.block_on(run_case(&sqlite, &memory, &ns, &specs, &queries, &stats))
+        rt.block_on(run_case(&store, &memory, &ns, &specs, &queries, &stats))
     });
     if let Err(e) = result {
         panic!("{e}");

@@ -21,9 +21,26 @@ Set WFVIS_LOG (e.g. WFVIS_LOG=debug) to write diagnostic logs to stderr.";
     arg_required_else_help = false
 )]
 pub struct Cli {
-    /// Store URL: sqlite::memory: or sqlite://PATH.
-    #[arg(long, global = true, env = "WFVIS_URL", value_name = "URL")]
+    /// Store URL: sqlite::memory:, sqlite://PATH, postgres://USER:PASSWORD@HOST:PORT/DATABASE
+    /// or mysql://USER:PASSWORD@HOST:PORT/DATABASE.
+    #[arg(
+        long,
+        global = true,
+        env = "WFVIS_URL",
+        value_name = "URL",
+        conflicts_with = "config"
+    )]
     pub url: Option<String>,
+
+    /// A Temporal server config file: its `persistence` block names the visibility store(s).
+    /// With a secondary store, data commands go through the dual manager.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// A Temporal dynamic-config file for the dual manager's settings (writing mode, read
+    /// routing); without it, writes and reads use the primary only.
+    #[arg(long, global = true, value_name = "FILE", requires = "config")]
+    pub dynamic_config: Option<PathBuf>,
 
     /// What to do.
     #[command(subcommand)]

@@ -13,6 +13,7 @@ mod store;
 
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Parser;
 use clap::error::ErrorKind as ClapErrorKind;
@@ -42,46 +43,101 @@ fn main() -> ExitCode {
     }
 }
 
-/// Runs the parsed command against the store named by `--url`.
+/// Where the command's store comes from.
+enum Source {
+    Url(String),
+    Config {
+        config: workflow_visibility::config::persistence::PersistenceConfig,
+        dynamic: Option<std::path::PathBuf>,
+    },
+}
+
+impl Source {
+    fn from_cli(cli: &Cli) -> CliResult<Self> {
+        match (&cli.url, &cli.config) {
+            (Some(_), Some(_)) => Err(Failure::usage("give either --url or --config, not both")),
+            (_, Some(path)) => Ok(Source::Config {
+                config: workflow_visibility::config::persistence::PersistenceConfig::from_file(
+                    path,
+                )?,
+                dynamic: cli.dynamic_config.clone(),
+            }),
+            (url, None) => Ok(Source::Url(store::require_url(url.as_deref())?.to_string())),
+        }
+    }
+
+    /// Opens the store (or the dual manager) the command works on.
+    async fn open(&self) -> CliResult<Arc<dyn VisibilityManager>> {
+        match self {
+            Source::Url(url) => store::connect(url).await,
+            Source::Config { config, dynamic } => {
+                use workflow_visibility::dual::{VisibilitySettings, settings_handle};
+                let settings = match dynamic {
+                    Some(path) => {
+                        let text = std::fs::read_to_string(path).map_err(|e| {
+                            Failure::new(format!("cannot read {}: {e}", path.display()))
+                        })?;
+                        workflow_visibility::config::dynamic::DynamicConfig::from_yaml_str(&text)?
+                            .apply_to(&VisibilitySettings::default())
+                    }
+                    None => VisibilitySettings::default(),
+                };
+                Ok(workflow_visibility::config::factory::build_manager(
+                    config,
+                    settings_handle(settings),
+                )
+                .await?)
+            }
+        }
+    }
+}
+
+/// Runs the parsed command against the store named by `--url` or `--config`.
 async fn run(cli: Cli) -> CliResult<Output> {
-    let url = store::require_url(cli.url.as_deref())?;
-    // Every command but `schema setup` needs a store whose schema exists.
+    let source = Source::from_cli(&cli)?;
     match cli.command {
-        Command::Schema { command } => match command {
-            SchemaCommand::Setup { version } => {
+        Command::Schema { command } => match (&source, command) {
+            (Source::Url(url), SchemaCommand::Setup { version }) => {
                 commands::schema::setup(url, version.as_deref()).await
             }
-            SchemaCommand::Update { version } => {
+            (Source::Url(url), SchemaCommand::Update { version }) => {
                 commands::schema::update(url, version.as_deref()).await
             }
-            SchemaCommand::Version => commands::schema::version(url).await,
+            (Source::Url(url), SchemaCommand::Version) => commands::schema::version(url).await,
+            (Source::Config { config, .. }, SchemaCommand::Setup { version: None }) => {
+                commands::schema::setup_config(config).await
+            }
+            (Source::Config { .. }, _) => Err(Failure::usage(
+                "with --config only `schema setup` (latest version) is available; use --url \
+                 for `schema update`, `schema version` and `--version`",
+            )),
         },
         Command::SearchAttribute {
             command: SearchAttributeCommand::Add(a),
         } => {
-            let s = store::connect(url).await?;
+            let s = source.open().await?;
             finish(&*s, commands::search_attribute::add(&*s, a).await).await
         }
         Command::SearchAttribute {
             command: SearchAttributeCommand::List(a),
         } => {
-            let s = store::connect(url).await?;
+            let s = source.open().await?;
             finish(&*s, commands::search_attribute::list(&*s, a).await).await
         }
         Command::Load(a) => {
-            let s = store::connect(url).await?;
+            let s = source.open().await?;
             finish(&*s, commands::load::run(&*s, a).await).await
         }
         Command::List(a) => {
-            let s = store::connect(url).await?;
+            let s = source.open().await?;
             finish(&*s, commands::list::run(&*s, a).await).await
         }
         Command::Count(a) => {
-            let s = store::connect(url).await?;
+            let s = source.open().await?;
             finish(&*s, commands::count::run(&*s, a).await).await
         }
         Command::Get(a) => {
-            let s = store::connect(url).await?;
+            let s = source.open().await?;
             finish(&*s, commands::get::run(&*s, a).await).await
         }
     }

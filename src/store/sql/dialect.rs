@@ -9,6 +9,7 @@ pub(crate) struct Dialect {
     pub nulls_last: bool,
 }
 
+#[allow(dead_code)] // each constant is used only when its store's feature is enabled
 impl Dialect {
     #[cfg(feature = "sqlite")]
     pub const SQLITE: Dialect = Dialect {

@@ -75,7 +75,7 @@ pub(crate) trait SqlBackend: Send + Sync + 'static {
 pub(crate) struct SqlEngine<B> {
     name: String,
     options: StoreOptions,
-    backend: B,
+    backend: Arc<B>,
     registry: RegistryCache,
     closed: AtomicBool,
 }
@@ -119,7 +119,7 @@ impl<B: SqlBackend> SqlEngine<B> {
             registry: RegistryCache::new(options.registry_ttl),
             name,
             options,
-            backend,
+            backend: Arc::new(backend),
             closed: AtomicBool::new(false),
         }
     }
@@ -141,6 +141,21 @@ impl<B: SqlBackend> SqlEngine<B> {
             )));
         }
         with_timeout(self.options.call_timeout, operation, fut).await
+    }
+
+    /// Runs a write transaction on its own task. If the caller's future is dropped (cancelled
+    /// or timed out), the transaction still runs to its commit or rollback instead of being cut
+    /// off mid-statement, which on some engines would leave row locks held until the server
+    /// notices: the store ends up unchanged or fully written either way.
+    async fn detached<T, F, Fut>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(Arc<B>) -> Fut,
+        Fut: Future<Output = Result<T>> + Send + 'static,
+    {
+        tokio::spawn(work(Arc::clone(&self.backend)))
+            .await
+            .map_err(|e| Error::Internal(format!("{}: write task failed: {e}", self.name)))?
     }
 
     async fn load_registry(&self, namespace_id: &str) -> Result<Arc<NamespaceAttributes>> {
@@ -181,7 +196,9 @@ impl<B: SqlBackend> SqlEngine<B> {
         let (prepared, _) = self
             .with_registry(&ns, |reg| prepare(record.clone(), kind, reg, limits))
             .await?;
-        self.backend.write(&prepared, kind, now_micros()).await
+        let now = now_micros();
+        self.detached(move |b| async move { b.write(&prepared, kind, now).await })
+            .await
     }
 
     async fn delete(&self, request: DeleteRequest) -> Result<()> {
@@ -194,8 +211,8 @@ impl<B: SqlBackend> SqlEngine<B> {
         }
         let now = now_micros();
         let window = i64::try_from(self.options.tombstone_window.as_micros()).unwrap_or(i64::MAX);
-        self.backend
-            .delete(&request, now, now.saturating_add(window))
+        let expires = now.saturating_add(window);
+        self.detached(move |b| async move { b.delete(&request, now, expires).await })
             .await
     }
 
@@ -367,9 +384,9 @@ impl<B: SqlBackend> SqlEngine<B> {
         let ns = req.namespace_id.clone();
         let new = req.attributes.clone();
         let check = move |existing: &[AttributeDef]| check_additions(&ns, existing, &new, &limits);
+        let (ns, attributes) = (req.namespace_id.clone(), req.attributes.clone());
         let result = self
-            .backend
-            .add_registrations(&req.namespace_id, &req.attributes, &check)
+            .detached(move |b| async move { b.add_registrations(&ns, &attributes, &check).await })
             .await;
         self.registry.invalidate(&req.namespace_id);
         result
@@ -377,9 +394,9 @@ impl<B: SqlBackend> SqlEngine<B> {
 
     async fn remove_attributes(&self, req: RemoveSearchAttributesRequest) -> Result<()> {
         check_identity(&req.namespace_id, "-", "-")?;
+        let (ns, names) = (req.namespace_id.clone(), req.names.clone());
         let result = self
-            .backend
-            .remove_registrations(&req.namespace_id, &req.names)
+            .detached(move |b| async move { b.remove_registrations(&ns, &names).await })
             .await;
         self.registry.invalidate(&req.namespace_id);
         result

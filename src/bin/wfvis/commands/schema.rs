@@ -56,3 +56,15 @@ pub async fn version(url: &str) -> CliResult<Output> {
         None => format!("installed: none\nsupported: {oldest} to {latest}"),
     }))
 }
+
+/// Creates the schema of every visibility store a persistence config names.
+pub async fn setup_config(
+    config: &workflow_visibility::config::persistence::PersistenceConfig,
+) -> CliResult<Output> {
+    let created = workflow_visibility::config::factory::setup_schemas(config).await?;
+    let lines: Vec<String> = created
+        .iter()
+        .map(|(store, v)| format!("{store}: visibility schema version {v} is set up"))
+        .collect();
+    Ok(stdout(lines.join("\n")))
+}

@@ -1,0 +1,120 @@
+//! Dual-mode write latency against the slower of the two single stores, in the same run.
+//!
+//! Each iteration records one started execution: on the primary alone, on the secondary
+//! alone, and through a `DualVisibilityManager` in `dual` mode (both stores, concurrently).
+//! Target: dual ≤ 1.15 × the slower single store. In CI the two stores are SQLite files with
+//! `synchronous=OFF`; set `WFVIS_BENCH_DUAL_SERVERS=1` to also run PostgreSQL + MariaDB
+//! (throwaway servers from `tests/support`, or the `WFVIS_TEST_*_URL` servers).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use chrono::{TimeZone, Utc};
+use criterion::{Criterion, criterion_group, criterion_main};
+use workflow_visibility::dual::{
+    DualVisibilityManager, VisibilitySettings, WritingMode, settings_handle,
+};
+use workflow_visibility::prelude::*;
+use workflow_visibility::store::sqlite::SqliteSynchronous;
+
+#[allow(dead_code)]
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+const NS: &str = "bench-dual";
+
+fn record(n: u64) -> ExecutionRecord {
+    let start =
+        Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap() + chrono::Duration::seconds(n as i64);
+    let mut r = ExecutionRecord::new(
+        NS,
+        format!("wf-{n}"),
+        format!("run-{n:012}"),
+        "BenchWorkflow",
+        start,
+    );
+    r.task_queue = "bench-tq".into();
+    r
+}
+
+fn bench_pair(
+    c: &mut Criterion,
+    group: &str,
+    rt: &tokio::runtime::Runtime,
+    primary: Arc<dyn VisibilityManager>,
+    secondary: Arc<dyn VisibilityManager>,
+) {
+    let settings = settings_handle(VisibilitySettings {
+        writing_mode: WritingMode::Dual,
+        ..Default::default()
+    });
+    let dual: Arc<dyn VisibilityManager> = Arc::new(
+        DualVisibilityManager::new(Arc::clone(&primary), Arc::clone(&secondary), settings).unwrap(),
+    );
+    let counter = AtomicU64::new(0);
+    let mut g = c.benchmark_group(group);
+    for (name, store) in [
+        ("primary_only", &primary),
+        ("secondary_only", &secondary),
+        ("dual", &dual),
+    ] {
+        g.bench_function(name, |b| {
+            b.to_async(rt).iter(|| {
+                let n = counter.fetch_add(1, Ordering::Relaxed);
+                let store = Arc::clone(store);
+                async move {
+                    store
+                        .record_workflow_execution_started(RecordStartedRequest::new(record(n)))
+                        .await
+                        .unwrap()
+                }
+            })
+        });
+    }
+    g.finish();
+}
+
+fn bench(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let open = |file: &str, name: &str| {
+        let options = SqliteOptions::file(dir.path().join(file))
+            .name(name)
+            .synchronous(SqliteSynchronous::Off);
+        rt.block_on(SqliteStore::setup(options)).unwrap()
+    };
+    let a: Arc<dyn VisibilityManager> = Arc::new(open("a.db", "sqlite-a"));
+    let b: Arc<dyn VisibilityManager> = Arc::new(open("b.db", "sqlite-b"));
+    bench_pair(c, "dual_write_sqlite", &rt, a, b);
+
+    #[cfg(all(feature = "postgres", feature = "mysql"))]
+    if std::env::var_os("WFVIS_BENCH_DUAL_SERVERS").is_some() {
+        use workflow_visibility::store::mysql::{MysqlOptions, MysqlStore};
+        use workflow_visibility::store::postgres::{PostgresOptions, PostgresStore};
+        let pg_url = support::databases::postgres().create_database("bench_dual");
+        let my_url = support::databases::mariadb().create_database("bench_dual");
+        let pg = rt
+            .block_on(PostgresStore::setup(
+                PostgresOptions::from_url(&pg_url).unwrap().name("postgres"),
+            ))
+            .unwrap();
+        let my_options = MysqlOptions::from_url(&my_url).unwrap().name("mariadb");
+        rt.block_on(MysqlStore::setup_schema(my_options.clone(), None))
+            .unwrap();
+        let my = rt.block_on(MysqlStore::open(my_options)).unwrap();
+        bench_pair(
+            c,
+            "dual_write_postgres_mariadb",
+            &rt,
+            Arc::new(pg),
+            Arc::new(my),
+        );
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
