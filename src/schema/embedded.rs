@@ -121,6 +121,7 @@ pub fn postgresql() -> &'static DatabaseSchema {
             &[
                 embed_step!("postgresql", "v1.0", ["schema.sql"]),
                 embed_step!("postgresql", "v1.1", ["indexes.sql"]),
+                embed_step!("postgresql", "v1.2", ["indexes.sql"]),
             ],
         )
     })

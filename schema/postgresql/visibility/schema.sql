@@ -1,4 +1,4 @@
--- Visibility schema for PostgreSQL, version 1.1 (full schema for fresh installs).
+-- Visibility schema for PostgreSQL, version 1.2 (full schema for fresh installs).
 --
 -- Times are BIGINT microseconds since the Unix epoch; execution_duration is nanoseconds.
 -- Every keyword column uses COLLATE "C", so comparisons and sorts are by code point whatever
@@ -49,17 +49,20 @@ CREATE TABLE executions (
 );
 
 CREATE UNIQUE INDEX executions_identity ON executions (namespace_id, run_id, workflow_id);
+-- Listing indexes: equality columns, then exactly the default order, then the division. The
+-- division must not sit before the sort columns: PostgreSQL does not treat `IS NULL` as making
+-- a column constant, so the rows would no longer come out in the default order.
 CREATE INDEX executions_default_order ON executions
-  (namespace_id, namespace_division, close_sort DESC, start_time DESC, run_id, workflow_id);
+  (namespace_id, close_sort DESC, start_time DESC, run_id, workflow_id, namespace_division);
 CREATE INDEX executions_by_status ON executions
-  (namespace_id, status, namespace_division, close_sort DESC, start_time DESC, run_id, workflow_id);
+  (namespace_id, status, close_sort DESC, start_time DESC, run_id, workflow_id, namespace_division);
 CREATE INDEX executions_by_type ON executions
-  (namespace_id, workflow_type, namespace_division, close_sort DESC, start_time DESC, run_id, workflow_id);
-
+  (namespace_id, workflow_type, close_sort DESC, start_time DESC, run_id, workflow_id, namespace_division);
 CREATE INDEX executions_by_workflow_id ON executions
-  (namespace_id, workflow_id, namespace_division, close_sort DESC, start_time DESC, run_id);
+  (namespace_id, workflow_id, close_sort DESC, start_time DESC, run_id, namespace_division);
 CREATE INDEX executions_by_start_time ON executions (namespace_id, start_time);
-CREATE INDEX executions_by_close_time ON executions (namespace_id, close_time);
+-- No close_time index: CloseTime ranges are rendered on close_sort (equal for closed records),
+-- which executions_default_order bounds and orders.
 
 -- Custom search attribute registrations; identity ids are never reused.
 CREATE TABLE search_attributes (
@@ -77,7 +80,8 @@ CREATE TABLE sa_string (
   value        TEXT COLLATE "C" NOT NULL,
   PRIMARY KEY (execution_id, attr_id, value)
 );
-CREATE INDEX sa_string_by_value ON sa_string (namespace_id, attr_id, value, execution_id);
+-- Led by the attribute id: it is unique across namespaces and the only key filters give.
+CREATE INDEX sa_string_by_value ON sa_string (attr_id, value, execution_id);
 
 CREATE TABLE sa_int (
   execution_id BIGINT NOT NULL,
@@ -86,7 +90,7 @@ CREATE TABLE sa_int (
   value        BIGINT NOT NULL,
   PRIMARY KEY (execution_id, attr_id)
 );
-CREATE INDEX sa_int_by_value ON sa_int (namespace_id, attr_id, value, execution_id);
+CREATE INDEX sa_int_by_value ON sa_int (attr_id, value, execution_id);
 
 CREATE TABLE sa_double (
   execution_id BIGINT NOT NULL,
@@ -95,7 +99,7 @@ CREATE TABLE sa_double (
   value        DOUBLE PRECISION NOT NULL,
   PRIMARY KEY (execution_id, attr_id)
 );
-CREATE INDEX sa_double_by_value ON sa_double (namespace_id, attr_id, value, execution_id);
+CREATE INDEX sa_double_by_value ON sa_double (attr_id, value, execution_id);
 
 CREATE TABLE tombstones (
   namespace_id TEXT COLLATE "C" NOT NULL,

@@ -15,7 +15,9 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use crate::error::{Error, Result};
 use crate::schema::{UpdateReport, Version};
 use crate::store::sql::engine::{SqlEngine, delegate_visibility_manager};
+use crate::store::sql::{Dialect, render_count, render_list};
 
+pub use crate::store::sql::{RenderedSql, SqlValue};
 pub use options::PostgresOptions;
 
 use driver::PostgresBackend;
@@ -176,4 +178,27 @@ async fn create_database_if_missing(options: &PostgresOptions) -> Result<()> {
     }
     admin.close().await;
     Ok(())
+}
+
+/// The exact statement a PostgreSQL store runs for the first page of a listing of
+/// `namespace_id` with `query` (for EXPLAIN, debugging and benchmarks).
+pub fn render_list_sql(
+    namespace_id: &str,
+    query: &crate::query::ir::Query,
+    page_size: usize,
+) -> RenderedSql {
+    render_list(
+        Dialect::POSTGRES,
+        namespace_id,
+        query,
+        None,
+        page_size as i64 + 1,
+    )
+    .into()
+}
+
+/// The exact statement a PostgreSQL store runs to count the records of `namespace_id`
+/// matching `query` (grouped by status when the query has `GROUP BY ExecutionStatus`).
+pub fn render_count_sql(namespace_id: &str, query: &crate::query::ir::Query) -> RenderedSql {
+    render_count(Dialect::POSTGRES, namespace_id, query).into()
 }

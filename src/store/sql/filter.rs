@@ -2,8 +2,10 @@
 //! value, so SQL's own NULL logic gives the right answer: a comparison with a NULL column is
 //! NULL, and with no NOT above it a NULL leaf can never turn a row into a match.
 
+use crate::attributes::SystemAttribute;
 use crate::model::SearchAttributeType;
-use crate::query::ir::{Expr, Field, Predicate, Test};
+use crate::query::ir::{CmpOp, Expr, Field, Predicate, Test};
+use crate::store::common::RUNNING_CLOSE_SORT;
 use crate::store::sql::layout::{system_column, value_table};
 use crate::store::sql::{SqlBuilder, SqlValue};
 
@@ -114,10 +116,38 @@ fn balanced<T>(
 
 fn render_predicate(b: &mut SqlBuilder, p: &Predicate) {
     match &p.field {
+        Field::System(SystemAttribute::CloseTime) if render_close_time_range(b, &p.test) => {}
         Field::System(attr) => render_column_test(b, system_column(*attr), &p.test),
         Field::NamespaceDivision => render_column_test(b, "e.namespace_division", &p.test),
         Field::SearchAttribute { id, ty } => render_attribute_test(b, *id, *ty, &p.test),
     }
+}
+
+/// Renders a positive range or equality test on CloseTime as the same test on `close_sort`,
+/// which equals the close time of every closed record and is `RUNNING_CLOSE_SORT` (above any
+/// time) for running ones, excluded by the upper bound. The listing indexes order rows by
+/// `close_sort`, so the range bounds their scan and the rows come out in the default order
+/// without a sort. Returns false, rendering nothing, for any other test.
+fn render_close_time_range(b: &mut SqlBuilder, test: &Test) -> bool {
+    match test {
+        Test::Cmp { op, value } if *op != CmpOp::Ne => {
+            b.push("(e.close_sort ").push(op.sql()).push(" ");
+            b.bind_scalar(value);
+        }
+        Test::Between {
+            low,
+            high,
+            negated: false,
+        } => {
+            b.push("(e.close_sort BETWEEN ");
+            b.bind_scalar(low).push(" AND ").bind_scalar(high);
+        }
+        _ => return false,
+    }
+    b.push(" AND e.close_sort < ");
+    b.bind_int(RUNNING_CLOSE_SORT);
+    b.push(")");
+    true
 }
 
 /// A test on a nullable scalar column (or `s.value` inside a side-table subquery).
@@ -276,5 +306,48 @@ mod tests {
         assert_eq!(prefix_upper_bound("a\u{10FFFF}").as_deref(), Some("b"));
         assert_eq!(prefix_upper_bound("\u{D7FF}").as_deref(), Some("\u{E000}"));
         assert_eq!(prefix_upper_bound("\u{10FFFF}"), None);
+    }
+
+    #[cfg(feature = "sqlite")]
+    #[test]
+    fn close_time_ranges_are_rendered_on_close_sort() {
+        use crate::query::ir::Scalar;
+        use crate::store::sql::Dialect;
+
+        let render = |test: Test| {
+            let mut b = SqlBuilder::new(Dialect::SQLITE);
+            render_expr(
+                &mut b,
+                &Expr::Pred(Predicate {
+                    field: Field::System(SystemAttribute::CloseTime),
+                    test,
+                }),
+            );
+            (b.sql, b.binds)
+        };
+        let (sql, binds) = render(Test::Cmp {
+            op: CmpOp::Ge,
+            value: Scalar::Time(5),
+        });
+        assert_eq!(sql, "(e.close_sort >= ? AND e.close_sort < ?)");
+        assert_eq!(binds, [SqlValue::Int(5), SqlValue::Int(RUNNING_CLOSE_SORT)]);
+        let (sql, _) = render(Test::Between {
+            low: Scalar::Time(1),
+            high: Scalar::Time(9),
+            negated: false,
+        });
+        assert_eq!(sql, "(e.close_sort BETWEEN ? AND ? AND e.close_sort < ?)");
+        // Tests that running records (no close time) must fail stay on close_time.
+        let (sql, _) = render(Test::Cmp {
+            op: CmpOp::Ne,
+            value: Scalar::Time(5),
+        });
+        assert_eq!(sql, "e.close_time <> ?");
+        let (sql, _) = render(Test::Between {
+            low: Scalar::Time(1),
+            high: Scalar::Time(9),
+            negated: true,
+        });
+        assert_eq!(sql, "e.close_time NOT BETWEEN ? AND ?");
     }
 }
