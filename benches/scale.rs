@@ -17,6 +17,9 @@
 //! * `WFVIS_SCALE_SAMPLES` (default 200) and `WFVIS_SCALE_SECONDS` (default 10): at most
 //!   that many timed calls and that much time per query (at least 20 calls).
 //! * `WFVIS_SCALE_EXPLAIN=1`: print the plan of each query's statement.
+//! * `WFVIS_SCALE_SQL_SQLITE` / `_POSTGRES` / `_MARIADB`: `;`-separated statements to run on
+//!   that store's database after the load (experiments, e.g. an index a query might need);
+//!   the output marks such runs as EXPERIMENT.
 //! * Servers: as in the tests (`tests/support`), throwaway ones unless
 //!   `WFVIS_TEST_POSTGRES_URL` / `WFVIS_TEST_MARIADB_URL` are set.
 

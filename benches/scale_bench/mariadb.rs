@@ -53,6 +53,7 @@ fn placeholders(rows: usize, columns: usize) -> String {
 
 impl Backend for MariaDbBackend {
     const NAME: &'static str = "MariaDB";
+    const KEY: &'static str = "mariadb";
     const LOAD_CONCURRENCY: usize = 2;
 
     async fn create(label: &str) -> Self {
@@ -206,6 +207,13 @@ impl Backend for MariaDbBackend {
         tx.commit().await.expect("commit a load transaction");
     }
 
+    async fn execute(&self, sql: &str) {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+            .execute(&self.direct)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+
     async fn after_load(&self) {
         // InnoDB recalculates persistent statistics by itself after large changes; do it now
         // rather than racing the background thread.
@@ -219,7 +227,8 @@ impl Backend for MariaDbBackend {
         let mut lines = Vec::new();
         for table in TABLES {
             let columns: Vec<String> = sqlx::query(
-                "SELECT COLUMN_NAME FROM information_schema.COLUMNS \
+                "SELECT COLUMN_NAME, DATA_TYPE LIKE '%blob' OR DATA_TYPE LIKE '%binary' \
+                 FROM information_schema.COLUMNS \
                  WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION",
             )
             .bind(table)
@@ -227,7 +236,15 @@ impl Backend for MariaDbBackend {
             .await
             .expect("table columns")
             .iter()
-            .map(|r| format!("QUOTE(`{}`)", r.get::<String, _>(0)))
+            .map(|r| {
+                let name: String = r.get(0);
+                // Binary columns as hex: their bytes need not be text.
+                if r.get::<bool, _>(1) {
+                    format!("QUOTE(HEX(`{name}`))")
+                } else {
+                    format!("QUOTE(`{name}`)")
+                }
+            })
             .collect();
             let sql = format!(
                 "SELECT CAST(CONCAT_WS('|', '{table}', {}) AS CHAR) FROM {table}",

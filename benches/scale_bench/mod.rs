@@ -34,6 +34,8 @@ const CHUNK: u64 = 10_000;
 pub trait Backend: Sized {
     /// The store's name in the report.
     const NAME: &'static str;
+    /// Its key in `WFVIS_SCALE_STORES` and `WFVIS_SCALE_SQL_<KEY>`.
+    const KEY: &'static str;
     /// Loader transactions that may run at once.
     const LOAD_CONCURRENCY: usize;
 
@@ -56,6 +58,9 @@ pub trait Backend: Sized {
         records: Vec<ExecutionRecord>,
         registry: &Registry,
     ) -> impl Future<Output = ()>;
+
+    /// Runs one statement of `WFVIS_SCALE_SQL_<KEY>` on the loaded database.
+    fn execute(&self, sql: &str) -> impl Future<Output = ()>;
 
     /// Brings the database to the state the server's own maintenance reaches after a load
     /// (statistics; PostgreSQL's autovacuum).
@@ -242,6 +247,20 @@ pub async fn run<B: Backend>(settings: &Settings, lines: &mut Vec<Line>) {
         took.as_secs_f64(),
         data.n as f64 / took.as_secs_f64()
     );
+    // Experiments (say, an index a query might need) run after the load, before the
+    // maintenance that gathers statistics.
+    let variable = format!("WFVIS_SCALE_SQL_{}", B::KEY.to_ascii_uppercase());
+    if let Ok(script) = std::env::var(&variable) {
+        for statement in script.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+            let began = Instant::now();
+            backend.execute(statement).await;
+            println!(
+                "{}: EXPERIMENT ({variable}) ran in {:.1}s: {statement}",
+                B::NAME,
+                began.elapsed().as_secs_f64()
+            );
+        }
+    }
     let maintenance = Instant::now();
     backend.after_load().await;
     println!(

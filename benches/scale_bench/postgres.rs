@@ -87,6 +87,7 @@ async fn copy(conn: &mut sqlx::PgConnection, statement: &str, data: String) {
 
 impl Backend for PostgresBackend {
     const NAME: &'static str = "PostgreSQL";
+    const KEY: &'static str = "postgres";
     const LOAD_CONCURRENCY: usize = 2;
 
     async fn create(label: &str) -> Self {
@@ -231,6 +232,13 @@ impl Backend for PostgresBackend {
             .execute(&mut *conn)
             .await
             .expect("commit a load transaction");
+    }
+
+    async fn execute(&self, sql: &str) {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+            .execute(&self.direct)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
 
     async fn after_load(&self) {

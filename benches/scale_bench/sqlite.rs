@@ -120,6 +120,7 @@ impl SqliteBackend {
 
 impl Backend for SqliteBackend {
     const NAME: &'static str = "SQLite";
+    const KEY: &'static str = "sqlite";
     // One writer at a time: SQLite serialises writes anyway.
     const LOAD_CONCURRENCY: usize = 1;
 
@@ -220,6 +221,13 @@ impl Backend for SqliteBackend {
         self.insert_side(&mut tx, "sa_string", &strings).await;
         self.insert_side(&mut tx, "sa_int", &ints).await;
         tx.commit().await.expect("commit a load transaction");
+    }
+
+    async fn execute(&self, sql: &str) {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+            .execute(&self.loader)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
 
     async fn after_load(&self) {
