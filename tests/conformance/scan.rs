@@ -50,8 +50,9 @@ pub async fn exactly_once_with_concurrent_inserts(store: Store, ns: String) {
     }
     // A writer inserting concurrently with the scan.
     let stop = Arc::new(AtomicBool::new(false));
+    let started = Arc::new(AtomicBool::new(false));
     let writer = {
-        let (store, ns, stop) = (store.clone(), ns.clone(), stop.clone());
+        let (store, ns, stop, started) = (store.clone(), ns.clone(), stop.clone(), started.clone());
         tokio::spawn(async move {
             let mut n = 0i64;
             // Bounded, so that a scan that returns new records can still catch up.
@@ -59,11 +60,17 @@ pub async fn exactly_once_with_concurrent_inserts(store: Store, ns: String) {
                 let start = at(if n % 2 == 0 { -1000 - n } else { 1000 + n });
                 write(&store, rec(&ns, &format!("bg{n:04}"), start)).await;
                 n += 1;
+                started.store(true, Ordering::Relaxed);
                 tokio::task::yield_now().await;
             }
             n
         })
     };
+    // A fast store could finish the scan before the writer is first scheduled: start
+    // scanning only once it is writing, so the scan really overlaps with inserts.
+    while !started.load(Ordering::Relaxed) {
+        tokio::task::yield_now().await;
+    }
     let mut seen = Vec::new();
     let mut token = None;
     for k in 0.. {
