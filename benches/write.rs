@@ -32,6 +32,8 @@ fn bench(c: &mut Criterion) {
     write_arms::sqlite::bench(c, &rt);
     #[cfg(feature = "postgres")]
     write_arms::postgres::bench(c, &rt);
+    #[cfg(feature = "mysql")]
+    write_arms::mariadb::bench(c, &rt);
     // Nothing else to do when no store feature is enabled.
     let _ = (c, rt);
 }

@@ -109,7 +109,8 @@ async fn wfvis_on_mysql_urls() {
 
     let (ok, stdout, stderr) = run(&db.url, &["schema", "setup"]);
     assert!(ok, "{stderr}");
-    assert!(stdout.contains("1.1"), "{stdout}");
+    let latest = workflow_visibility::schema::mysql().latest().to_string();
+    assert!(stdout.contains(&latest), "{stdout}");
     let (ok, _, stderr) = run(
         &db.url,
         &[

@@ -15,8 +15,9 @@ mod support;
 mod cli_support;
 
 use schema_checks::{
-    every_version_upgrades_to_the_fresh_schema, missing_schema_names_the_setup_command,
-    open_refuses_unsupported_versions, update_refuses_to_downgrade,
+    every_version_upgrades_to_the_fresh_schema, existing_string_rows_get_their_sort_keys,
+    missing_schema_names_the_setup_command, open_refuses_unsupported_versions,
+    update_refuses_to_downgrade,
 };
 
 #[cfg(feature = "sqlite")]
@@ -71,6 +72,11 @@ mod sqlite {
     #[tokio::test]
     async fn every_version_upgrades_to_the_fresh_schema_sqlite() {
         every_version_upgrades_to_the_fresh_schema(&Sqlite::new()).await;
+    }
+
+    #[tokio::test]
+    async fn existing_string_rows_get_their_sort_keys_sqlite() {
+        existing_string_rows_get_their_sort_keys(&Sqlite::new()).await;
     }
 
     #[tokio::test]
@@ -156,6 +162,11 @@ mod postgres {
     #[tokio::test]
     async fn every_version_upgrades_to_the_fresh_schema_postgres() {
         every_version_upgrades_to_the_fresh_schema(&Postgres::new()).await;
+    }
+
+    #[tokio::test]
+    async fn existing_string_rows_get_their_sort_keys_postgres() {
+        existing_string_rows_get_their_sort_keys(&Postgres::new()).await;
     }
 
     #[tokio::test]
@@ -350,5 +361,62 @@ mod cli_postgres {
                 "{all:?}: {line}"
             );
         }
+    }
+}
+
+/// The MySQL family's catalog comparisons live in `tests/mysql_family`; here MariaDB runs the
+/// checks that carry data through an update.
+#[cfg(feature = "mysql")]
+mod mariadb {
+    use workflow_visibility::schema::DatabaseSchema;
+
+    use super::*;
+    use crate::schema_checks::SchemaTarget;
+    use crate::support::databases::{self, TestServer};
+
+    /// Fresh databases on the binary's MariaDB server.
+    struct Mariadb {
+        server: &'static TestServer,
+    }
+
+    impl SchemaTarget for Mariadb {
+        fn name(&self) -> &str {
+            "MariaDB"
+        }
+
+        fn schema(&self) -> &'static DatabaseSchema {
+            workflow_visibility::schema::mysql()
+        }
+
+        fn fresh_url(&self, label: &str) -> String {
+            self.server.create_database(&format!("schema_{label}"))
+        }
+
+        async fn query(&self, url: &str, sql: &str) -> Vec<String> {
+            self.server
+                .query(url, sql)
+                .lines()
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect()
+        }
+
+        async fn dump(&self, url: &str) -> Vec<String> {
+            self.query(
+                url,
+                "SELECT CONCAT_WS(' ', TABLE_NAME, COLUMN_NAME, COLUMN_TYPE) \
+                 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() \
+                 ORDER BY TABLE_NAME, ORDINAL_POSITION",
+            )
+            .await
+        }
+    }
+
+    #[tokio::test]
+    async fn existing_string_rows_get_their_sort_keys_mariadb() {
+        let target = Mariadb {
+            server: databases::mariadb(),
+        };
+        existing_string_rows_get_their_sort_keys(&target).await;
     }
 }

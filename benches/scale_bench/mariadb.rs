@@ -171,8 +171,9 @@ impl Backend for MariaDbBackend {
             .collect();
         for chunk in strings.chunks(ROWS_PER_INSERT * 4) {
             let sql = format!(
-                "INSERT INTO sa_string (execution_id, attr_id, seq, namespace_id, value) VALUES {}",
-                placeholders(chunk.len(), 5)
+                "INSERT INTO sa_string (execution_id, attr_id, seq, namespace_id, value, \
+                 close_sort, start_time, run_id, workflow_id) VALUES {}",
+                placeholders(chunk.len(), 9)
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for (r, s) in chunk {
@@ -181,7 +182,11 @@ impl Backend for MariaDbBackend {
                     .bind(s.attr_id)
                     .bind(s.seq)
                     .bind(r.namespace_id.as_str())
-                    .bind(s.value.as_str());
+                    .bind(s.value.as_str())
+                    .bind(r.close_sort)
+                    .bind(r.start_time)
+                    .bind(r.run_id.as_str())
+                    .bind(r.workflow_id.as_str());
             }
             q.execute(&mut *tx).await.expect("bulk insert sa_string");
         }

@@ -181,6 +181,7 @@ impl Backend for PostgresBackend {
             row(&mut executions, &refs);
             for s in &b.strings {
                 let (id, attr) = (b.id.to_string(), s.attr_id.to_string());
+                let (close_sort, start_time) = (b.close_sort.to_string(), b.start_time.to_string());
                 row(
                     &mut strings,
                     &[
@@ -188,6 +189,10 @@ impl Backend for PostgresBackend {
                         Some(&b.namespace_id),
                         Some(&attr),
                         Some(&s.value),
+                        Some(&close_sort),
+                        Some(&start_time),
+                        Some(&b.run_id),
+                        Some(&b.workflow_id),
                     ],
                 );
             }
@@ -218,7 +223,8 @@ impl Backend for PostgresBackend {
         .await;
         copy(
             &mut conn,
-            "COPY sa_string (execution_id, namespace_id, attr_id, value) FROM STDIN",
+            "COPY sa_string (execution_id, namespace_id, attr_id, value, close_sort, start_time, \
+             run_id, workflow_id) FROM STDIN",
             strings,
         )
         .await;

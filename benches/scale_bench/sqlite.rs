@@ -118,6 +118,40 @@ impl SqliteBackend {
     }
 }
 
+impl SqliteBackend {
+    /// String rows carry their record's default-order sort key, as the store writes them.
+    async fn insert_strings(&self, tx: &mut sqlx::SqliteConnection, rows: &[BulkRow]) {
+        let strings: Vec<(&BulkRow, &str, i64)> = rows
+            .iter()
+            .flat_map(|r| {
+                r.strings
+                    .iter()
+                    .map(move |s| (r, s.value.as_str(), s.attr_id))
+            })
+            .collect();
+        for chunk in strings.chunks(ROWS_PER_INSERT * 4) {
+            let sql = format!(
+                "INSERT INTO sa_string (execution_id, namespace_id, attr_id, value, close_sort, \
+                 start_time, run_id, workflow_id) VALUES {}",
+                placeholders(chunk.len(), 8)
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (r, value, attr) in chunk {
+                q = q
+                    .bind(r.id)
+                    .bind(r.namespace_id.as_str())
+                    .bind(*attr)
+                    .bind(*value)
+                    .bind(r.close_sort)
+                    .bind(r.start_time)
+                    .bind(r.run_id.as_str())
+                    .bind(r.workflow_id.as_str());
+            }
+            q.execute(&mut *tx).await.expect("bulk insert string rows");
+        }
+    }
+}
+
 impl Backend for SqliteBackend {
     const NAME: &'static str = "SQLite";
     const KEY: &'static str = "sqlite";
@@ -186,19 +220,6 @@ impl Backend for SqliteBackend {
             .zip(first..)
             .map(|(r, id)| BulkRow::new(r, id, registry))
             .collect();
-        let strings: Vec<(i64, &str, i64, Param)> = rows
-            .iter()
-            .flat_map(|r| {
-                r.strings.iter().map(|s| {
-                    (
-                        r.id,
-                        r.namespace_id.as_str(),
-                        s.attr_id,
-                        Param::Text(s.value.clone()),
-                    )
-                })
-            })
-            .collect();
         let ints: Vec<(i64, &str, i64, Param)> = rows
             .iter()
             .flat_map(|r| {
@@ -218,7 +239,7 @@ impl Backend for SqliteBackend {
             .await
             .expect("begin a load transaction");
         self.insert_executions(&mut tx, &rows).await;
-        self.insert_side(&mut tx, "sa_string", &strings).await;
+        self.insert_strings(&mut tx, &rows).await;
         self.insert_side(&mut tx, "sa_int", &ints).await;
         tx.commit().await.expect("commit a load transaction");
     }

@@ -105,13 +105,17 @@ impl Baseline for MariaDbBaseline {
         // The store numbers a record's side rows in attribute-name order across all tables:
         // CustomIntField is row 0, CustomKeywordField row 1.
         sqlx::query(
-            "INSERT INTO sa_string (execution_id, attr_id, seq, namespace_id, value) \
-             VALUES (?, ?, 1, ?, ?)",
+            "INSERT INTO sa_string (execution_id, attr_id, seq, namespace_id, value, \
+             close_sort, start_time, run_id, workflow_id) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?)",
         )
         .bind(id)
         .bind(self.ids.keyword)
         .bind(NS)
         .bind(super::KEYWORD_VALUE)
+        .bind(i64::MAX)
+        .bind(start)
+        .bind(r.run_id.as_str())
+        .bind(r.workflow_id.as_str())
         .execute(&mut *tx)
         .await
         .unwrap();

@@ -7,8 +7,8 @@
 //! adds on top: validation, the registry lookup, the tombstone guard, duplicate handling,
 //! building the attribute JSON and side rows.
 
-// MariaDB arm (feature `mysql`): `mariadb.rs`, declared once the MySQL-family store is on
-// this branch.
+#[cfg(feature = "mysql")]
+pub mod mariadb;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 #[cfg(feature = "sqlite")]

@@ -91,13 +91,17 @@ impl Baseline for PostgresBaseline {
         .unwrap()
         .get(0);
         sqlx::query(
-            "INSERT INTO sa_string (execution_id, namespace_id, attr_id, value) \
-             VALUES ($1, $2, $3, $4)",
+            "INSERT INTO sa_string (execution_id, namespace_id, attr_id, value, close_sort, \
+             start_time, run_id, workflow_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(id)
         .bind(NS)
         .bind(self.ids.keyword)
         .bind(super::KEYWORD_VALUE)
+        .bind(i64::MAX)
+        .bind(start)
+        .bind(r.run_id.as_str())
+        .bind(r.workflow_id.as_str())
         .execute(&mut *tx)
         .await
         .unwrap();

@@ -100,12 +100,17 @@ impl Baseline for SqliteBaseline {
         .unwrap()
         .get(0);
         sqlx::query(
-            "INSERT INTO sa_string (execution_id, namespace_id, attr_id, value) VALUES (?, ?, ?, ?)",
+            "INSERT INTO sa_string (execution_id, namespace_id, attr_id, value, close_sort, \
+             start_time, run_id, workflow_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(id)
         .bind(NS)
         .bind(self.ids.keyword)
         .bind(super::KEYWORD_VALUE)
+        .bind(i64::MAX)
+        .bind(start)
+        .bind(r.run_id.as_str())
+        .bind(r.workflow_id.as_str())
         .execute(&mut *tx)
         .await
         .unwrap();

@@ -106,6 +106,7 @@ pub fn sqlite() -> &'static DatabaseSchema {
             &[
                 embed_step!("sqlite", "v1.0", ["schema.sql"]),
                 embed_step!("sqlite", "v1.1", ["indexes.sql"]),
+                embed_step!("sqlite", "v1.2", ["string_sort_keys.sql"]),
             ],
         )
     })
@@ -122,6 +123,7 @@ pub fn postgresql() -> &'static DatabaseSchema {
                 embed_step!("postgresql", "v1.0", ["schema.sql"]),
                 embed_step!("postgresql", "v1.1", ["indexes.sql"]),
                 embed_step!("postgresql", "v1.2", ["indexes.sql"]),
+                embed_step!("postgresql", "v1.3", ["string_sort_keys.sql"]),
             ],
         )
     })
@@ -139,6 +141,7 @@ pub fn mysql() -> &'static DatabaseSchema {
             &[
                 embed_step!("mysql", "v1.0", ["schema.sql"]),
                 embed_step!("mysql", "v1.1", ["indexes.sql"]),
+                embed_step!("mysql", "v1.2", ["string_sort_keys.sql"]),
             ],
         )
     })

@@ -321,6 +321,7 @@ macro_rules! conformance_cases {
             paging(conformance_store) {
                 every_record_once_at_several_page_sizes []
                 ordered_pages_stay_ordered [order_by, custom_search_attributes]
+                single_value_listings_page_in_default_order [filter_queries, custom_search_attributes]
                 inserts_between_pages []
                 page_size_clamped []
                 bad_tokens_rejected [filter_queries]

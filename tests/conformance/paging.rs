@@ -67,6 +67,77 @@ pub async fn ordered_pages_stay_ordered(store: Store, ns: String) {
     }
 }
 
+/// Listings filtered on one Keyword value, KeywordList element or Text word (which SQL stores
+/// read in order from the string rows' index): every page in the default order, matching a
+/// filter over the whole listing, also after records closed and their values changed.
+pub async fn single_value_listings_page_in_default_order(store: Store, ns: String) {
+    use ExecutionStatus as S;
+    register_standard(&store, &ns).await;
+    let mut records = Vec::new();
+    for i in 0..17i64 {
+        let mut r = rec(&ns, &format!("w{i:02}"), at(i % 4)).run(&format!("r{:02}", (i * 5) % 17));
+        r = r
+            .sa(KW, kw(["x", "y"][(i % 2) as usize]))
+            .sa(KWL, kwl(&[["a", "b"][(i % 2) as usize], "c"]))
+            .sa(TX, text(["alpha beta", "beta gamma"][(i % 2) as usize]));
+        write(&store, r.clone()).await;
+        records.push(r);
+    }
+    // Close some records (their sort key moves) and change the value of others.
+    for (i, r) in records.iter_mut().enumerate() {
+        let i = i as i64;
+        if i % 3 == 0 {
+            *r = r.clone().closed(S::Completed, at(50 + i % 5));
+            write(&store, r.clone()).await;
+        } else if i % 5 == 1 {
+            *r = r
+                .clone()
+                .sa(KW, kw("x"))
+                .sa(KWL, kwl(&["a"]))
+                .sa(TX, text("alpha"));
+            upsert(&store, r.clone()).await;
+        }
+    }
+    let whole = list_all(&store, &ns, "", 1000).await;
+    assert_eq!(whole.len(), records.len());
+    let has = |r: &ExecutionRecord, name: &str, wanted: &str| match r.search_attributes.get(name) {
+        Some(SearchAttributeValue::Keyword(v)) => v == wanted,
+        Some(SearchAttributeValue::KeywordList(items)) => items.iter().any(|v| v == wanted),
+        Some(SearchAttributeValue::Text(v)) => v.split(' ').any(|w| w == wanted),
+        _ => false,
+    };
+    type Matches<'a> = Box<dyn Fn(&ExecutionRecord) -> bool + 'a>;
+    let cases: Vec<(String, Matches<'_>)> = vec![
+        (format!("{KW} = 'x'"), Box::new(|r| has(r, KW, "x"))),
+        (format!("{KW} IN ('y')"), Box::new(|r| has(r, KW, "y"))),
+        (format!("{KWL} = 'a'"), Box::new(|r| has(r, KWL, "a"))),
+        (format!("{TX} = 'gamma'"), Box::new(|r| has(r, TX, "gamma"))),
+        (
+            format!("{KW} = 'x' AND ExecutionStatus = 'Running'"),
+            Box::new(|r| has(r, KW, "x") && r.status == S::Running),
+        ),
+        (
+            format!(
+                "StartTime >= '{}' AND {KWL} = 'c'",
+                at(1).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            ),
+            Box::new(|r| has(r, KWL, "c") && r.start_time >= at(1)),
+        ),
+        (format!("{KW} = 'none'"), Box::new(|_| false)),
+    ];
+    for (query, matches) in cases {
+        let expected: Vec<String> = whole
+            .iter()
+            .filter(|r| matches(r))
+            .map(|r| r.workflow_id.clone())
+            .collect();
+        for page_size in [1, 2, 3, 1000] {
+            let got = wf_ids(&list_all(&store, &ns, &query, page_size).await);
+            assert_eq!(got, expected, "{query:?} at page size {page_size}");
+        }
+    }
+}
+
 pub async fn inserts_between_pages(store: Store, ns: String) {
     // Default order: w11, w10, …, w00 (all running, start descending).
     for i in 0..12 {

@@ -292,3 +292,108 @@ async fn open_error(url: &str) -> Error {
         Err(e) => e,
     }
 }
+
+/// Records written before string rows carried sort keys get them on update: the copied
+/// columns equal the record's, and a listing driven by a Keyword value returns the records in
+/// the default order (running first, then by close time, newest first).
+pub async fn existing_string_rows_get_their_sort_keys<T: SchemaTarget>(t: &T) {
+    let schema = t.schema();
+    let before_sort_keys = schema
+        .steps
+        .iter()
+        .rev()
+        .find(|s| {
+            !s.files
+                .iter()
+                .any(|(name, _)| *name == "string_sort_keys.sql")
+        })
+        .map(|s| s.manifest.version.clone())
+        .expect("a version before string rows carried sort keys");
+    let url = t.fresh_url("sort_key_backfill");
+    connect::setup_schema(&url, Some(&before_sort_keys))
+        .await
+        .unwrap_or_else(|e| panic!("{}: setup at {before_sort_keys}: {e}", t.name()));
+    t.query(
+        &url,
+        "INSERT INTO search_attributes (namespace_id, name, type) VALUES ('ns', 'K', 'Keyword')",
+    )
+    .await;
+    let attr = t
+        .query(
+            &url,
+            "SELECT id FROM search_attributes WHERE namespace_id = 'ns' AND name = 'K'",
+        )
+        .await;
+    let attr: i64 = attr[0].trim().parse().expect("an attribute id");
+    // (run, value, start, close): one running and two closed records.
+    let records: [(&str, &str, i64, Option<i64>); 3] = [
+        ("run-a", "v", 1_000, Some(5_000)),
+        ("run-b", "v", 2_000, None),
+        ("run-c", "v", 3_000, Some(9_000)),
+    ];
+    // MySQL-family string rows are numbered per record.
+    let (seq_column, seq_value) = if schema.database == "mysql" {
+        (", seq", ", 0")
+    } else {
+        ("", "")
+    };
+    for (run, value, start, close) in records {
+        let close_sql = close.map_or("NULL".to_string(), |c| c.to_string());
+        let close_sort = close.unwrap_or(i64::MAX);
+        let (status, rank) = if close.is_some() { (2, 1) } else { (1, 4) };
+        t.query(
+            &url,
+            &format!(
+                "INSERT INTO executions (namespace_id, run_id, workflow_id, workflow_type, \
+                 start_time, execution_time, close_time, close_sort, status, status_rank, \
+                 history_length, history_size_bytes, state_transition_count, task_queue, \
+                 search_attributes, version) VALUES ('ns', '{run}', 'wf-{run}', 't', {start}, \
+                 {start}, {close_sql}, {close_sort}, {status}, {rank}, 0, 0, 0, 'q', \
+                 '{{\"{attr}\":\"{value}\"}}', 1)"
+            ),
+        )
+        .await;
+        t.query(
+            &url,
+            &format!(
+                "INSERT INTO sa_string (execution_id, namespace_id, attr_id, value{seq_column}) \
+                 SELECT id, 'ns', {attr}, '{value}'{seq_value} FROM executions \
+                 WHERE run_id = '{run}'"
+            ),
+        )
+        .await;
+    }
+
+    connect::update_schema(&url, None)
+        .await
+        .unwrap_or_else(|e| panic!("{}: update from {before_sort_keys}: {e}", t.name()));
+    let copied = t
+        .query(
+            &url,
+            "SELECT s.close_sort = e.close_sort AND s.start_time = e.start_time \
+             AND s.run_id = e.run_id AND s.workflow_id = e.workflow_id \
+             FROM sa_string s JOIN executions e ON e.id = s.execution_id",
+        )
+        .await;
+    assert_eq!(copied.len(), 3, "{}: {copied:?}", t.name());
+    assert!(
+        copied
+            .iter()
+            .all(|c| matches!(c.trim(), "1" | "t" | "true")),
+        "{}: sort keys not copied: {copied:?}",
+        t.name()
+    );
+
+    let store = connect::connect(&url)
+        .await
+        .unwrap_or_else(|e| panic!("{}: open after update: {e}", t.name()));
+    let page = store
+        .list_workflow_executions(
+            workflow_visibility::prelude::ListRequest::new("ns").query("K = 'v'"),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{}: list after update: {e}", t.name()));
+    let runs: Vec<&str> = page.executions.iter().map(|r| r.run_id.as_str()).collect();
+    assert_eq!(runs, ["run-b", "run-c", "run-a"], "{}", t.name());
+    store.close().await.unwrap();
+}

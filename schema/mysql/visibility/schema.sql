@@ -1,4 +1,4 @@
--- Visibility schema for MySQL 8.0.21+ and MariaDB 10.11+, version 1.1 (full schema for fresh
+-- Visibility schema for MySQL 8.0.21+ and MariaDB 10.11+, version 1.2 (full schema for fresh
 -- installs).
 --
 -- {{KEYWORD_COLLATION}} is replaced, for the server the schema is applied to, by its binary
@@ -104,14 +104,27 @@ CREATE TABLE search_attributes (
 -- Keyword values, KeywordList elements, and Text words (plus an empty-string marker row that
 -- records the presence of a Text value). A value is too long for an exact key, so rows are
 -- numbered per record (seq) and the value index uses a prefix.
+--
+-- Each row also carries its record's default-order sort key (close_sort, start_time, run_id,
+-- workflow_id, copied on every write), so a listing filtered on one string value reads the
+-- matches from sa_string_in_order already in the default order. A prefix key part cannot
+-- deliver the columns after it in order, so that index holds value_head, the first 255
+-- characters as a stored column: rows with an equal value_head come out in the default order,
+-- and the re-check of the full value only drops rows.
 CREATE TABLE sa_string (
   execution_id BIGINT        NOT NULL,
   attr_id      BIGINT        NOT NULL,
   seq          INT           NOT NULL,
   namespace_id VARCHAR(128)  CHARACTER SET utf8mb4 COLLATE {{KEYWORD_COLLATION}} NOT NULL,
   value        VARCHAR(4096) CHARACTER SET utf8mb4 COLLATE {{KEYWORD_COLLATION}} NOT NULL,
+  close_sort   BIGINT        NOT NULL,
+  start_time   BIGINT        NOT NULL,
+  run_id       VARCHAR(128)  CHARACTER SET utf8mb4 COLLATE {{KEYWORD_COLLATION}} NOT NULL,
+  workflow_id  VARCHAR(255)  CHARACTER SET utf8mb4 COLLATE {{KEYWORD_COLLATION}} NOT NULL,
+  value_head   VARCHAR(255)  CHARACTER SET utf8mb4 COLLATE {{KEYWORD_COLLATION}} AS (LEFT(value, 255)) STORED,
   PRIMARY KEY (execution_id, attr_id, seq),
-  KEY sa_string_by_value (attr_id, value(512), execution_id)
+  KEY sa_string_by_value (attr_id, value(512), execution_id),
+  KEY sa_string_in_order (attr_id, value_head, close_sort DESC, start_time DESC, run_id, workflow_id)
 ) ENGINE = InnoDB DEFAULT CHARACTER SET utf8mb4 COLLATE {{KEYWORD_COLLATION}};
 
 -- Int, Bool (0/1) and Datetime (microseconds) values.

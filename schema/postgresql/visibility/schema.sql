@@ -1,4 +1,4 @@
--- Visibility schema for PostgreSQL, version 1.2 (full schema for fresh installs).
+-- Visibility schema for PostgreSQL, version 1.3 (full schema for fresh installs).
 --
 -- Times are BIGINT microseconds since the Unix epoch; execution_duration is nanoseconds.
 -- Every keyword column uses COLLATE "C", so comparisons and sorts are by code point whatever
@@ -73,15 +73,24 @@ CREATE TABLE search_attributes (
   UNIQUE (namespace_id, name)
 );
 
+-- Each row also carries its record's default-order sort key (close_sort, start_time, run_id,
+-- workflow_id, copied on every write), so a listing filtered on one string value reads the
+-- matches from sa_string_by_value already in the default order: no sort, however many records
+-- of the namespace match.
 CREATE TABLE sa_string (
   execution_id BIGINT NOT NULL,
   namespace_id TEXT COLLATE "C" NOT NULL,
   attr_id      BIGINT NOT NULL,
   value        TEXT COLLATE "C" NOT NULL,
+  close_sort   BIGINT NOT NULL,
+  start_time   BIGINT NOT NULL,
+  run_id       TEXT COLLATE "C" NOT NULL,
+  workflow_id  TEXT COLLATE "C" NOT NULL,
   PRIMARY KEY (execution_id, attr_id, value)
 );
 -- Led by the attribute id: it is unique across namespaces and the only key filters give.
-CREATE INDEX sa_string_by_value ON sa_string (attr_id, value, execution_id);
+CREATE INDEX sa_string_by_value ON sa_string
+  (attr_id, value, close_sort DESC, start_time DESC, run_id, workflow_id, execution_id);
 
 CREATE TABLE sa_int (
   execution_id BIGINT NOT NULL,

@@ -1,4 +1,4 @@
--- Visibility schema for SQLite, version 1.1 (full schema for fresh installs).
+-- Visibility schema for SQLite, version 1.2 (full schema for fresh installs).
 --
 -- Times are INTEGER microseconds since the Unix epoch; execution_duration is nanoseconds.
 -- Search attribute values live in typed side tables keyed by the record's id and the
@@ -75,14 +75,25 @@ CREATE TABLE search_attributes (
 
 -- Keyword values, KeywordList elements, and Text words (plus an empty-string marker row
 -- that records the presence of a Text value).
+--
+-- Each row also carries its record's default-order sort key (close_sort, start_time, run_id,
+-- workflow_id, copied on every write), so a listing filtered on one string value reads the
+-- matches from sa_string_by_value already in the default order, however many records of the
+-- namespace match. The defaults exist only because version 1.2 added these columns to
+-- existing tables; every write sets them.
 CREATE TABLE sa_string (
   execution_id INTEGER NOT NULL,
   namespace_id TEXT    NOT NULL,
   attr_id      INTEGER NOT NULL,
   value        TEXT    NOT NULL,
+  close_sort   INTEGER NOT NULL DEFAULT 0,
+  start_time   INTEGER NOT NULL DEFAULT 0,
+  run_id       TEXT    NOT NULL DEFAULT '',
+  workflow_id  TEXT    NOT NULL DEFAULT '',
   PRIMARY KEY (execution_id, attr_id, value)
 ) WITHOUT ROWID;
-CREATE INDEX sa_string_by_value ON sa_string (namespace_id, attr_id, value, execution_id);
+CREATE INDEX sa_string_by_value ON sa_string
+  (attr_id, value, close_sort DESC, start_time DESC, run_id, workflow_id, execution_id);
 
 -- Int, Bool (0/1) and Datetime (microseconds) values.
 CREATE TABLE sa_int (

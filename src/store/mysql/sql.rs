@@ -42,11 +42,12 @@ pub(crate) const DELETE_VALUES_OF_ATTRIBUTE: [&str; 3] = [
 /// Multi-row insert heads, indexed by `ValueTable`; the caller appends one `STRING_TUPLE`
 /// (string table) or `KEYED_TUPLE` per row.
 pub(crate) const INSERT_VALUES_HEAD: [&str; 3] = [
-    "INSERT INTO sa_string (execution_id, attr_id, seq, namespace_id, value) VALUES ",
+    "INSERT INTO sa_string (execution_id, attr_id, seq, namespace_id, value, close_sort, \
+     start_time, run_id, workflow_id) VALUES ",
     "INSERT INTO sa_int (execution_id, attr_id, namespace_id, value) VALUES ",
     "INSERT INTO sa_double (execution_id, attr_id, namespace_id, value) VALUES ",
 ];
-pub(crate) const STRING_TUPLE: &str = "(?, ?, ?, ?, ?)";
+pub(crate) const STRING_TUPLE: &str = "(?, ?, ?, ?, ?, ?, ?, ?, ?)";
 pub(crate) const KEYED_TUPLE: &str = "(?, ?, ?, ?)";
 
 pub(crate) const INSERT_TOMBSTONE: &str = "INSERT INTO tombstones \

@@ -250,14 +250,16 @@ impl MysqlBackend {
         Ok(())
     }
 
-    /// Inserts side-table rows with one multi-row INSERT per table (and per chunk).
+    /// Inserts side-table rows with one multi-row INSERT per table (and per chunk); string
+    /// rows also carry the record's default-order sort key.
     async fn insert_side_rows(
         &self,
         conn: &mut MySqlConnection,
         id: i64,
-        namespace_id: &str,
+        p: &PreparedRecord,
         rows: &[SideRow],
     ) -> Result<(), Failure> {
+        let r = &p.record;
         // A row's position in the record's list numbers it: unique per record.
         let numbered: Vec<(i32, &SideRow)> = rows
             .iter()
@@ -288,7 +290,14 @@ impl MysqlBackend {
                     if table == ValueTable::String {
                         q = q.bind(*seq);
                     }
-                    q = bind_value(q.bind(namespace_id), &row.value);
+                    q = bind_value(q.bind(r.namespace_id.as_str()), &row.value);
+                    if table == ValueTable::String {
+                        q = q
+                            .bind(p.close_sort)
+                            .bind(p.start_us)
+                            .bind(r.run_id.as_str())
+                            .bind(r.workflow_id.as_str());
+                    }
                 }
                 q.execute(&mut *conn)
                     .await
@@ -402,7 +411,7 @@ impl MysqlBackend {
                 id
             }
         };
-        self.insert_side_rows(&mut tx, id, &r.namespace_id, &side_rows(&p.attrs))
+        self.insert_side_rows(&mut tx, id, p, &side_rows(&p.attrs))
             .await?;
         tx.commit().await.map_err(|e| failure(scope, op, e))
     }

@@ -40,7 +40,8 @@ pub(crate) const UPSERT: &str = concat!(
 );
 
 pub(crate) const INSERT_VALUE: [&str; 3] = [
-    "INSERT INTO sa_string (execution_id, namespace_id, attr_id, value) VALUES ($1, $2, $3, $4)",
+    "INSERT INTO sa_string (execution_id, namespace_id, attr_id, value, close_sort, start_time, \
+     run_id, workflow_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     "INSERT INTO sa_int (execution_id, namespace_id, attr_id, value) VALUES ($1, $2, $3, $4)",
     "INSERT INTO sa_double (execution_id, namespace_id, attr_id, value) VALUES ($1, $2, $3, $4)",
 ];

@@ -41,6 +41,11 @@ impl SqlBuilder {
     }
 
     /// Appends SQL text.
+    /// The dialect the statement is rendered for.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
     pub fn push(&mut self, sql: &str) -> &mut Self {
         self.sql.push_str(sql);
         self

@@ -176,14 +176,23 @@ macro_rules! returning_sql_driver {
                 Ok(row.map(|r| r.get::<i64, _>(0)))
             }
 
-            async fn insert_side_rows(&self, conn: &mut Conn, id: i64, namespace_id: &str, rows: &[SideRow]) -> Result<()> {
+            /// String rows also carry the record's default-order sort key.
+            async fn insert_side_rows(&self, conn: &mut Conn, id: i64, p: &PreparedRecord, rows: &[SideRow]) -> Result<()> {
+                let r = &p.record;
                 for row in rows {
                     let q = sqlx::query($sql::INSERT_VALUE[table_index(row.table)])
                         .bind(id)
-                        .bind(namespace_id)
+                        .bind(r.namespace_id.as_str())
                         .bind(row.attr_id);
-                    bind_value(q, &row.value)
-                        .execute(&mut *conn)
+                    let mut q = bind_value(q, &row.value);
+                    if row.table == ValueTable::String {
+                        q = q
+                            .bind(p.close_sort)
+                            .bind(p.start_us)
+                            .bind(r.run_id.as_str())
+                            .bind(r.workflow_id.as_str());
+                    }
+                    q.execute(&mut *conn)
                         .await
                         .map_err(|e| $map_err(&self.name, "writing search attribute values", e))?;
                 }
@@ -237,7 +246,7 @@ macro_rules! returning_sql_driver {
                     if kind != WriteKind::Started {
                         self.delete_side_rows(&mut tx, id).await?;
                     }
-                    self.insert_side_rows(&mut tx, id, &p.record.namespace_id, &side_rows(&p.attrs)).await?;
+                    self.insert_side_rows(&mut tx, id, p, &side_rows(&p.attrs)).await?;
                 }
                 tx.commit().await.map_err(|e| $map_err(&self.name, "committing a write", e))
             }

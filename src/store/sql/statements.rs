@@ -2,7 +2,8 @@
 //! count (optionally grouped by status).
 
 use crate::attributes::SystemAttribute;
-use crate::query::ir::{Expr, Field, Query, Scalar, SortField, SortKey};
+use crate::model::SearchAttributeType;
+use crate::query::ir::{CmpOp, Expr, Field, Predicate, Query, Scalar, SortField, SortKey, Test};
 use crate::store::sql::filter::render_expr;
 use crate::store::sql::layout::{system_column, value_table};
 use crate::store::sql::{Dialect, SELECT_COLUMNS, SqlBuilder};
@@ -13,6 +14,116 @@ fn push_scope(b: &mut SqlBuilder, namespace_id: &str, filter: &Expr) {
     if *filter != Expr::True {
         b.push(" AND ");
         render_expr(b, filter);
+    }
+}
+
+/// A test a listing can be driven from: the record has the `sa_string` row
+/// `(attr_id, value)`, and holds at most one such row (string rows are distinct per record),
+/// so joining on it neither drops nor repeats matches.
+#[derive(Debug)]
+struct DrivingValue<'a> {
+    attr_id: i64,
+    value: &'a str,
+    /// The rest of the filter, which the joined records must also match.
+    rest: Expr,
+}
+
+/// The string-row equality implied by `predicate`: a Keyword equal to one value, a
+/// KeywordList containing one value, or a Text holding one word.
+fn string_row_equality(predicate: &Predicate) -> Option<(i64, &str)> {
+    let Field::SearchAttribute { id, ty } = predicate.field else {
+        return None;
+    };
+    let value = match (ty, &predicate.test) {
+        (
+            SearchAttributeType::Keyword,
+            Test::Cmp {
+                op: CmpOp::Eq,
+                value: Scalar::Str(v),
+            },
+        ) => v,
+        (
+            SearchAttributeType::Keyword,
+            Test::In {
+                values,
+                negated: false,
+            },
+        ) => match &values[..] {
+            [Scalar::Str(v)] => v,
+            _ => return None,
+        },
+        (
+            SearchAttributeType::KeywordList,
+            Test::Contains {
+                values,
+                negated: false,
+            },
+        ) if values.len() == 1 => &values[0],
+        (
+            SearchAttributeType::Text,
+            Test::AnyWord {
+                words,
+                negated: false,
+            },
+        ) if words.len() == 1 => &words[0],
+        _ => return None,
+    };
+    Some((id, value.as_str()))
+}
+
+/// Finds a string-row equality that every match satisfies: the whole filter, or one term of
+/// a top-level AND.
+fn driving_string_value(filter: &Expr) -> Option<DrivingValue<'_>> {
+    match filter {
+        Expr::Pred(p) => string_row_equality(p).map(|(attr_id, value)| DrivingValue {
+            attr_id,
+            value,
+            rest: Expr::True,
+        }),
+        Expr::And(items) => items.iter().enumerate().find_map(|(i, item)| {
+            let Expr::Pred(p) = item else { return None };
+            let (attr_id, value) = string_row_equality(p)?;
+            let mut rest: Vec<Expr> = items[..i].iter().chain(&items[i + 1..]).cloned().collect();
+            let rest = match rest.len() {
+                0 => Expr::True,
+                1 => rest.pop().expect("one item"),
+                _ => Expr::And(rest),
+            };
+            Some(DrivingValue {
+                attr_id,
+                value,
+                rest,
+            })
+        }),
+        _ => None,
+    }
+}
+
+/// `FROM sa_string d JOIN executions e …`: the matches are read from `sa_string`'s value
+/// index, where rows of one `(attr_id, value)` are kept in the default order, so the engine
+/// can stop after one page without sorting, whether the value is rare or common.
+fn push_driven_scope(b: &mut SqlBuilder, namespace_id: &str, driving: &DrivingValue<'_>) {
+    b.push(" FROM sa_string d JOIN executions e ON e.id = d.execution_id WHERE d.attr_id = ");
+    b.bind_int(driving.attr_id);
+    if let Some(head) = b.dialect().string_value_head {
+        // The ordering index holds a leading part of the value (see the MySQL schema).
+        let head_value: String = driving.value.chars().take(head).collect();
+        b.push(" AND d.value_head = ");
+        b.bind_text(&head_value);
+    }
+    b.push(" AND d.value = ");
+    b.bind_text(driving.value);
+    // A custom attribute's id belongs to one namespace, so its rows are all of that
+    // namespace: no namespace test, because an engine that multiplied in its selectivity
+    // would expect too few matches and prefer sorting them all over reading one ordered page.
+    // Predefined attributes have fixed (negative) ids shared by every namespace.
+    if driving.attr_id < 0 {
+        b.push(" AND d.namespace_id = ");
+        b.bind_text(namespace_id);
+    }
+    if driving.rest != Expr::True {
+        b.push(" AND ");
+        render_expr(b, &driving.rest);
     }
 }
 
@@ -28,18 +139,34 @@ pub(crate) fn render_list(
     let keys = query.sort_keys();
     let mut b = SqlBuilder::new(dialect);
     b.push("SELECT ").push(SELECT_COLUMNS);
-    push_scope(&mut b, namespace_id, &query.filter);
+    let driving = if query.order_by.is_empty() {
+        driving_string_value(&query.filter)
+    } else {
+        None
+    };
+    let order = match &driving {
+        Some(driving) => {
+            push_driven_scope(&mut b, namespace_id, driving);
+            SortSource::StringRow
+        }
+        None => {
+            push_scope(&mut b, namespace_id, &query.filter);
+            SortSource::Executions
+        }
+    };
     if let Some(after) = after {
         if query.order_by.is_empty() {
             // Redundant with the keyset test below, but a plain range on the first key of the
             // default order lets the engine seek in the index instead of scanning from the top.
             if let Some(Some(first)) = after.first() {
-                b.push(" AND e.close_sort <= ");
+                b.push(" AND ");
+                sort_expr(&mut b, &SortField::CloseTimeRunningFirst, order);
+                b.push(" <= ");
                 b.bind_scalar(first);
             }
         }
         b.push(" AND ");
-        render_keyset(&mut b, &keys, after);
+        render_keyset(&mut b, &keys, after, order);
     }
     b.push(" ORDER BY ");
     for (i, key) in keys.iter().enumerate() {
@@ -48,10 +175,10 @@ pub(crate) fn render_list(
         }
         let nullable = is_nullable(&key.key);
         if nullable && !dialect.nulls_last {
-            sort_expr(&mut b, &key.key);
+            sort_expr(&mut b, &key.key, order);
             b.push(" IS NULL, ");
         }
-        sort_expr(&mut b, &key.key);
+        sort_expr(&mut b, &key.key, order);
         b.push(if key.descending { " DESC" } else { " ASC" });
         if nullable && dialect.nulls_last {
             b.push(" NULLS LAST");
@@ -120,7 +247,30 @@ fn is_nullable(key: &SortField) -> bool {
     }
 }
 
-fn sort_expr(b: &mut SqlBuilder, key: &SortField) {
+/// Where the default-order sort columns are read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SortSource {
+    /// The record row `e`.
+    Executions,
+    /// The driving `sa_string` row `d`, which holds copies of the record's default-order
+    /// columns (a listing ordered by them comes out of `sa_string`'s value index in order).
+    StringRow,
+}
+
+fn sort_expr(b: &mut SqlBuilder, key: &SortField, source: SortSource) {
+    if source == SortSource::StringRow {
+        let column = match key {
+            SortField::CloseTimeRunningFirst => Some("d.close_sort"),
+            SortField::Field(Field::System(SystemAttribute::StartTime)) => Some("d.start_time"),
+            SortField::Field(Field::System(SystemAttribute::RunId)) => Some("d.run_id"),
+            SortField::Field(Field::System(SystemAttribute::WorkflowId)) => Some("d.workflow_id"),
+            _ => None,
+        };
+        if let Some(column) = column {
+            b.push(column);
+            return;
+        }
+    }
     match key {
         SortField::CloseTimeRunningFirst => {
             b.push("e.close_sort");
@@ -146,7 +296,12 @@ fn sort_expr(b: &mut SqlBuilder, key: &SortField) {
 
 /// Rows strictly after `after` in the order `keys`, with missing values last in both
 /// directions: `(k1 after v1) OR (k1 = v1 AND k2 after v2) OR …`.
-fn render_keyset(b: &mut SqlBuilder, keys: &[SortKey], after: &[Option<Scalar>]) {
+fn render_keyset(
+    b: &mut SqlBuilder,
+    keys: &[SortKey],
+    after: &[Option<Scalar>],
+    source: SortSource,
+) {
     b.push("(");
     let mut first_disjunct = true;
     for (i, (key, value)) in keys.iter().zip(after).enumerate() {
@@ -158,7 +313,7 @@ fn render_keyset(b: &mut SqlBuilder, keys: &[SortKey], after: &[Option<Scalar>])
         first_disjunct = false;
         b.push("(");
         for (prev_key, prev_value) in keys[..i].iter().zip(after) {
-            sort_expr(b, &prev_key.key);
+            sort_expr(b, &prev_key.key, source);
             match prev_value {
                 Some(v) => {
                     b.push(" = ");
@@ -174,12 +329,12 @@ fn render_keyset(b: &mut SqlBuilder, keys: &[SortKey], after: &[Option<Scalar>])
         if nullable {
             b.push("(");
         }
-        sort_expr(b, &key.key);
+        sort_expr(b, &key.key, source);
         b.push(if key.descending { " < " } else { " > " });
         b.bind_scalar(value);
         if nullable {
             b.push(" OR ");
-            sort_expr(b, &key.key);
+            sort_expr(b, &key.key, source);
             b.push(" IS NULL)");
         }
         b.push(")");

@@ -52,7 +52,8 @@ pub(crate) const UPSERT: &str = concat!(
 
 /// Indexed by `ValueTable`: string, int, double.
 pub(crate) const INSERT_VALUE: [&str; 3] = [
-    "INSERT INTO sa_string (execution_id, namespace_id, attr_id, value) VALUES (?, ?, ?, ?)",
+    "INSERT INTO sa_string (execution_id, namespace_id, attr_id, value, close_sort, start_time, \
+     run_id, workflow_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     "INSERT INTO sa_int (execution_id, namespace_id, attr_id, value) VALUES (?, ?, ?, ?)",
     "INSERT INTO sa_double (execution_id, namespace_id, attr_id, value) VALUES (?, ?, ?, ?)",
 ];
