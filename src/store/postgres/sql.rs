@@ -21,9 +21,32 @@ pub(crate) const INSERT_IF_ABSENT: &str = concat!(
     "ON CONFLICT (namespace_id, run_id, workflow_id) DO NOTHING RETURNING id"
 );
 
-pub(crate) const UPSERT: &str = concat!(
+/// A started record and its side rows in one statement: the record row as in
+/// [`INSERT_IF_ABSENT`], then each side table's rows from a pair of arrays (attribute ids,
+/// values: $26/$27 strings, $28/$29 ints, $30/$31 doubles), inserted only when the record row
+/// was (a stored record or a tombstone wins, and nothing is written). Data-modifying CTEs run
+/// in the statement's one snapshot, and an autocommitted statement is atomic.
+pub(crate) const INSERT_STARTED_WITH_VALUES: &str = concat!(
+    "WITH e AS (",
     insert_unless_tombstoned!(),
-    "ON CONFLICT (namespace_id, run_id, workflow_id) DO UPDATE SET \
+    "ON CONFLICT (namespace_id, run_id, workflow_id) DO NOTHING RETURNING id), \
+     s AS (INSERT INTO sa_string (execution_id, namespace_id, attr_id, value, close_sort, \
+     start_time, run_id, workflow_id) SELECT e.id, $1, u.attr_id, u.value, $8, $5, $2, $3 \
+     FROM e CROSS JOIN unnest($26::bigint[], $27::text[]) AS u(attr_id, value)), \
+     i AS (INSERT INTO sa_int (execution_id, namespace_id, attr_id, value) \
+     SELECT e.id, $1, u.attr_id, u.value \
+     FROM e CROSS JOIN unnest($28::bigint[], $29::bigint[]) AS u(attr_id, value)), \
+     d AS (INSERT INTO sa_double (execution_id, namespace_id, attr_id, value) \
+     SELECT e.id, $1, u.attr_id, u.value \
+     FROM e CROSS JOIN unnest($30::bigint[], $31::float8[]) AS u(attr_id, value)) \
+     SELECT count(*) FROM e"
+);
+
+macro_rules! upsert_record {
+    () => {
+        concat!(
+            insert_unless_tombstoned!(),
+            "ON CONFLICT (namespace_id, run_id, workflow_id) DO UPDATE SET \
      workflow_type = excluded.workflow_type, start_time = excluded.start_time, \
      execution_time = excluded.execution_time, close_time = excluded.close_time, \
      close_sort = excluded.close_sort, status = excluded.status, \
@@ -37,6 +60,43 @@ pub(crate) const UPSERT: &str = concat!(
      memo_encoding = excluded.memo_encoding, search_attributes = excluded.search_attributes, \
      version = excluded.version \
      WHERE excluded.version >= executions.version RETURNING id"
+        )
+    };
+}
+
+pub(crate) const UPSERT: &str = upsert_record!();
+
+/// A replacing write (closed, upsert) and its side rows in one statement. The record row as in
+/// [`UPSERT`]; then, only when it was written, each side table keeps exactly the new values:
+/// rows not among them are deleted and the new ones inserted or refreshed (string rows carry
+/// the record's sort key, which a close moves). Deleted and upserted rows are disjoint, as
+/// data-modifying CTEs of one statement must not touch a row twice. Arrays as in
+/// [`INSERT_STARTED_WITH_VALUES`].
+pub(crate) const UPSERT_WITH_VALUES: &str = concat!(
+    "WITH e AS (",
+    upsert_record!(),
+    "), \
+     ds AS (DELETE FROM sa_string x USING e WHERE x.execution_id = e.id AND NOT EXISTS \
+     (SELECT 1 FROM unnest($26::bigint[], $27::text[]) AS u(attr_id, value) \
+     WHERE u.attr_id = x.attr_id AND u.value = x.value)), \
+     s AS (INSERT INTO sa_string (execution_id, namespace_id, attr_id, value, close_sort, \
+     start_time, run_id, workflow_id) SELECT e.id, $1, u.attr_id, u.value, $8, $5, $2, $3 \
+     FROM e CROSS JOIN unnest($26::bigint[], $27::text[]) AS u(attr_id, value) \
+     ON CONFLICT (execution_id, attr_id, value) DO UPDATE SET \
+     close_sort = excluded.close_sort, start_time = excluded.start_time), \
+     di AS (DELETE FROM sa_int x USING e WHERE x.execution_id = e.id \
+     AND x.attr_id <> ALL ($28::bigint[])), \
+     i AS (INSERT INTO sa_int (execution_id, namespace_id, attr_id, value) \
+     SELECT e.id, $1, u.attr_id, u.value \
+     FROM e CROSS JOIN unnest($28::bigint[], $29::bigint[]) AS u(attr_id, value) \
+     ON CONFLICT (execution_id, attr_id) DO UPDATE SET value = excluded.value), \
+     dd AS (DELETE FROM sa_double x USING e WHERE x.execution_id = e.id \
+     AND x.attr_id <> ALL ($30::bigint[])), \
+     d AS (INSERT INTO sa_double (execution_id, namespace_id, attr_id, value) \
+     SELECT e.id, $1, u.attr_id, u.value \
+     FROM e CROSS JOIN unnest($30::bigint[], $31::float8[]) AS u(attr_id, value) \
+     ON CONFLICT (execution_id, attr_id) DO UPDATE SET value = excluded.value) \
+     SELECT count(*) FROM e"
 );
 
 pub(crate) const INSERT_VALUE: [&str; 3] = [

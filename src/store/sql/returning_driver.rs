@@ -237,6 +237,11 @@ macro_rules! returning_sql_driver {
             }
 
             async fn write(&self, p: &PreparedRecord, kind: WriteKind, now: i64) -> Result<()> {
+                // A backend may write a record and its values in one statement (see its
+                // driver module); otherwise one transaction with a statement per row.
+                if self.write_in_one_statement(p, kind, now).await? {
+                    return Ok(());
+                }
                 let mut tx = self.begin("starting a write").await?;
                 let sql = match kind {
                     WriteKind::Started => $sql::INSERT_IF_ABSENT,

@@ -17,3 +17,16 @@ returning_sql_driver! {
 pub(crate) fn check_supported(installed: Option<&Version>, location: &str) -> Result<()> {
     schema().check_supported(installed, location)
 }
+
+impl SqliteBackend {
+    /// SQLite has no data-modifying CTEs: records are written statement by statement
+    /// (in-process, so the extra statements cost no network round trips).
+    async fn write_in_one_statement(
+        &self,
+        _p: &PreparedRecord,
+        _kind: WriteKind,
+        _now: i64,
+    ) -> Result<bool> {
+        Ok(false)
+    }
+}
