@@ -60,7 +60,7 @@ impl PostgresBackend {
             .bind(ints)
             .bind(double_attrs)
             .bind(doubles)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await
             .map_err(|e| map_sqlx(&self.name, "writing a visibility record", e))?;
         Ok(true)

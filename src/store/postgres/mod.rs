@@ -78,6 +78,7 @@ impl PostgresStore {
         }
         let backend = PostgresBackend {
             name: options.name.clone(),
+            writer: pool.clone(),
             pool,
         };
         Ok(Self {

@@ -36,11 +36,14 @@ macro_rules! returning_sql_driver {
         type Conn = <$db as sqlx::Database>::Connection;
         type DbRow = <$db as sqlx::Database>::Row;
 
-        /// The driver: a store name (for errors) and a connection pool.
+        /// The driver: a store name (for errors), a connection pool for reads and one for
+        /// write transactions (the same pool, or a one-connection pool where the engine
+        /// serialises writers anyway; see the store's constructor).
         #[derive(Debug)]
         pub(crate) struct $backend {
             pub name: String,
             pub pool: sqlx::Pool<$db>,
+            pub writer: sqlx::Pool<$db>,
         }
 
         fn schema() -> &'static DatabaseSchema {
@@ -160,7 +163,7 @@ macro_rules! returning_sql_driver {
 
         impl $backend {
             async fn begin(&self, operation: &str) -> Result<sqlx::Transaction<'static, $db>> {
-                self.pool
+                self.writer
                     .begin_with($sql::BEGIN)
                     .await
                     .map_err(|e| $map_err(&self.name, operation, e))
@@ -381,6 +384,7 @@ macro_rules! returning_sql_driver {
             }
 
             async fn close(&self) {
+                self.writer.close().await;
                 self.pool.close().await;
             }
         }

@@ -85,6 +85,7 @@ impl SqliteStore {
             now_micros(),
         )
         .await;
+        store.engine.backend().writer.close().await;
         store.engine.backend().pool.close().await;
         v
     }
@@ -104,6 +105,7 @@ impl SqliteStore {
             now_micros(),
         )
         .await;
+        store.engine.backend().writer.close().await;
         store.engine.backend().pool.close().await;
         report
     }
@@ -112,6 +114,7 @@ impl SqliteStore {
     pub async fn installed_schema_version(options: SqliteOptions) -> Result<Option<Version>> {
         let store = Self::start(options, false).await?;
         let v = schema::installed_version(store.name(), &store.engine.backend().pool).await;
+        store.engine.backend().writer.close().await;
         store.engine.backend().pool.close().await;
         v
     }
@@ -168,7 +171,7 @@ impl SqliteStore {
         };
         let pool = pool_options
             .acquire_timeout(options.store.call_timeout)
-            .connect_with(connect)
+            .connect_with(connect.clone())
             .await
             .map_err(|e| match (&options.location, e) {
                 (SqliteLocation::File(_), sqlx::Error::Database(db)) if !create => {
@@ -185,9 +188,23 @@ impl SqliteStore {
         if options.location == SqliteLocation::Memory {
             schema::setup(&options.name, &pool, None, now_micros()).await?;
         }
+        // SQLite runs one write transaction at a time, so writes share one connection: they
+        // queue in the pool instead of on the database lock, and that connection's page cache
+        // stays warm (a pool hands out its connections in turn, and a connection whose
+        // database another one has written must drop its cache).
+        let writer = match options.location {
+            SqliteLocation::Memory => pool.clone(),
+            SqliteLocation::File(_) => SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(options.store.call_timeout)
+                .connect_with(connect)
+                .await
+                .map_err(|e| map_sqlx(&options.name, "opening the database", e))?,
+        };
         let backend = SqliteBackend {
             name: options.name.clone(),
             pool,
+            writer,
         };
         Ok(Self {
             engine: SqlEngine::new(options.name.clone(), options.store.clone(), backend),
