@@ -58,7 +58,40 @@ fn delete_values_of_attribute(ty: SearchAttributeType) -> &'static str {
     }]
 }
 
+/// Prepared statements each connection keeps (see [`MysqlBackend::reading_connection`]).
+pub(crate) const STATEMENT_CACHE_CAPACITY: usize = 256;
+/// Room a read leaves in a connection's statement cache for the few fixed statements of
+/// writes and registrations.
+const STATEMENT_CACHE_HEADROOM: usize = 16;
+
 impl MysqlBackend {
+    /// A pooled connection with room in its statement cache for the read about to run.
+    ///
+    /// Filters make many distinct statement texts. Once a connection's cache is full, sqlx
+    /// evicts one prepared statement per new one, and the eviction's `COM_STMT_CLOSE` (which
+    /// the server never answers) followed at once by the next request meets Nagle's algorithm
+    /// on our side and delayed ACKs on the server's: about 40 ms lost on every new statement
+    /// text. Emptying the cache before it fills pays that once per couple of hundred new
+    /// texts instead (the property test on MariaDB ran about six times faster this way).
+    async fn reading_connection(
+        &self,
+        operation: &str,
+    ) -> Result<sqlx::pool::PoolConnection<sqlx::MySql>> {
+        let mut conn = self
+            .pool
+            .acquire()
+            .await
+            .map_err(|e| self.scope.map(operation, e))?;
+        if sqlx::Connection::cached_statements_size(&*conn)
+            >= STATEMENT_CACHE_CAPACITY - STATEMENT_CACHE_HEADROOM
+        {
+            sqlx::Connection::clear_cached_statements(&mut *conn)
+                .await
+                .map_err(|e| self.scope.map(operation, e))?;
+        }
+        Ok(conn)
+    }
+
     /// One attempt of a registration: insert the new names first, then read every live
     /// registration of the namespace with a locking read and check the limits against them.
     /// A concurrent registration's uncommitted rows make that read wait, so two registrations
@@ -161,11 +194,12 @@ impl SqlBackend for MysqlBackend {
         registry: &NamespaceAttributes,
         operation: &str,
     ) -> Result<Vec<ExecutionRecord>> {
+        let mut conn = self.reading_connection(operation).await?;
         let rows = bind_all(
             sqlx::query(sqlx::AssertSqlSafe(statement.sql)),
             &statement.binds,
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *conn)
         .await
         .map_err(|e| self.scope.map(operation, e))?;
         rows.iter()
@@ -175,11 +209,12 @@ impl SqlBackend for MysqlBackend {
 
     async fn fetch_counts(&self, statement: SqlBuilder, grouped: bool) -> Result<Vec<(i64, i64)>> {
         let op = "counting workflow executions";
+        let mut conn = self.reading_connection(op).await?;
         let rows = bind_all(
             sqlx::query(sqlx::AssertSqlSafe(statement.sql)),
             &statement.binds,
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *conn)
         .await
         .map_err(|e| self.scope.map(op, e))?;
         rows.iter()

@@ -176,7 +176,7 @@ impl MysqlOptions {
             // The session's sql_mode is set in full after connecting (see `connect.rs`).
             .pipes_as_concat(false)
             .no_engine_substitution(false)
-            .statement_cache_capacity(256);
+            .statement_cache_capacity(crate::store::mysql::backend::STATEMENT_CACHE_CAPACITY);
         if let Some(collation) = collation {
             options = options.collation(collation);
         }
