@@ -344,3 +344,77 @@ fn render_keyset(
     }
     b.push(")");
 }
+
+#[cfg(all(test, feature = "sqlite"))]
+mod tests {
+    use super::*;
+    use crate::QueryLimits;
+    use crate::attributes::{AttributeDef, NamespaceAttributes};
+    use crate::query::{QueryPurpose, compile};
+
+    fn listing(filter: &str) -> String {
+        let attrs = NamespaceAttributes::new([
+            AttributeDef {
+                id: 7,
+                name: "Kw".into(),
+                ty: SearchAttributeType::Keyword,
+            },
+            AttributeDef {
+                id: 8,
+                name: "Tags".into(),
+                ty: SearchAttributeType::KeywordList,
+            },
+        ]);
+        let query = compile(filter, &attrs, QueryPurpose::List, &QueryLimits::default())
+            .unwrap_or_else(|e| panic!("{filter}: {e}"));
+        render_list(Dialect::SQLITE, "ns", &query, None, 10).sql
+    }
+
+    const DRIVEN: &str = "FROM sa_string d JOIN executions e ON e.id = d.execution_id";
+
+    #[test]
+    fn one_string_value_drives_the_listing_in_order() {
+        for filter in [
+            "Kw = 'a'",
+            "Kw IN ('a')",
+            "Tags = 'a'",
+            "Kw = 'a' AND WorkflowType = 't'",
+            "WorkflowType = 't' AND Tags = 'b'",
+        ] {
+            let sql = listing(filter);
+            assert!(sql.contains(DRIVEN), "{filter}: {sql}");
+            assert!(
+                sql.contains("ORDER BY d.close_sort DESC, d.start_time DESC, d.run_id ASC"),
+                "{filter}: {sql}"
+            );
+            // Custom attribute ids are namespace-specific: no namespace test on the join.
+            assert!(!sql.contains("namespace_id ="), "{filter}: {sql}");
+        }
+    }
+
+    #[test]
+    fn other_filters_read_the_records_table() {
+        for filter in [
+            "",
+            "Kw != 'a'",
+            "Kw IN ('a', 'b')",
+            "Kw = 'a' OR WorkflowType = 't'",
+            "Kw > 'a'",
+            "Kw = 'a' ORDER BY StartTime",
+        ] {
+            let sql = listing(filter);
+            assert!(!sql.contains(DRIVEN), "{filter}: {sql}");
+            assert!(
+                sql.contains("FROM executions e WHERE e.namespace_id = "),
+                "{filter}: {sql}"
+            );
+        }
+    }
+
+    #[test]
+    fn predefined_attributes_keep_the_namespace_test() {
+        let sql = listing("BuildIds = 'x'");
+        assert!(sql.contains(DRIVEN), "{sql}");
+        assert!(sql.contains("d.namespace_id = "), "{sql}");
+    }
+}
