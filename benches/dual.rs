@@ -77,8 +77,8 @@ fn bench_pair(
 }
 
 /// Rounds and records per block of the interleaved comparison.
-const ROUNDS: usize = 30;
-const BLOCK: u64 = 40;
+const ROUNDS: usize = 20;
+const BLOCK: u64 = 250;
 
 /// Primary alone, secondary alone and dual in alternating blocks (the order rotates every
 /// round), so drift in the machine's load hits all three alike; prints the median time per
