@@ -77,57 +77,72 @@ fn bench_pair(
 }
 
 /// Rounds and records per block of the interleaved comparison.
-const ROUNDS: usize = 20;
-const BLOCK: u64 = 250;
+const ROUNDS: usize = 16;
+const BLOCK: u64 = 200;
 
-/// Primary alone, secondary alone and dual in alternating blocks (the order rotates every
-/// round), so drift in the machine's load hits all three alike; prints the median time per
-/// record of each and the median over rounds of dual / slower single store.
+/// Primary alone, secondary alone, dual, and both stores written at once without the dual
+/// manager (`futures::join!` of the two writes: what the machine gives two concurrent writes)
+/// in alternating blocks, the order rotating every round so drift in the machine's load hits
+/// all alike. Prints the median time per record of each, the median over rounds of dual /
+/// slower single store (the target), and of dual / joined (the manager's own cost).
 fn interleaved(
     group: &str,
     rt: &tokio::runtime::Runtime,
     stores: [&Arc<dyn VisibilityManager>; 3],
     counter: &AtomicU64,
 ) {
-    let block = |store: &Arc<dyn VisibilityManager>| {
+    let write = |store: &Arc<dyn VisibilityManager>| {
+        let n = counter.fetch_add(1, Ordering::Relaxed);
+        let store = Arc::clone(store);
+        async move {
+            store
+                .record_workflow_execution_started(RecordStartedRequest::new(record(n)))
+                .await
+                .unwrap()
+        }
+    };
+    let block = |arm: usize| {
         rt.block_on(async {
             let began = std::time::Instant::now();
             for _ in 0..BLOCK {
-                let n = counter.fetch_add(1, Ordering::Relaxed);
-                store
-                    .record_workflow_execution_started(RecordStartedRequest::new(record(n)))
-                    .await
-                    .unwrap();
+                if arm == 3 {
+                    futures::join!(write(stores[0]), write(stores[1]));
+                } else {
+                    write(stores[arm]).await;
+                }
             }
             began.elapsed().as_secs_f64() / BLOCK as f64
         })
     };
-    let mut times: [Vec<f64>; 3] = Default::default();
-    let mut ratios = Vec::with_capacity(ROUNDS);
+    let mut times: [Vec<f64>; 4] = Default::default();
+    let (mut vs_slower, mut vs_joined) = (Vec::new(), Vec::new());
     for round in 0..ROUNDS {
-        let mut t = [0.0; 3];
-        for k in 0..3 {
-            let which = (round + k) % 3;
-            t[which] = block(stores[which]);
+        let mut t = [0.0; 4];
+        for k in 0..4 {
+            let arm = (round + k) % 4;
+            t[arm] = block(arm);
         }
-        for k in 0..3 {
-            times[k].push(t[k]);
+        for (all, one) in times.iter_mut().zip(t) {
+            all.push(one);
         }
-        ratios.push(t[2] / t[0].max(t[1]));
+        vs_slower.push(t[2] / t[0].max(t[1]));
+        vs_joined.push(t[2] / t[3]);
     }
     let median = |v: &mut Vec<f64>| {
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
     };
-    let [mut p, mut s, mut d] = times;
+    let [mut p, mut s, mut d, mut j] = times;
     println!(
-        "{group} interleaved: primary_only {:.1} µs, secondary_only {:.1} µs, dual {:.1} µs \
-         per record; dual / slower single store {:.2}x (median of {ROUNDS} rounds of {BLOCK} \
-         records each)",
+        "{group} interleaved: primary_only {:.1} µs, secondary_only {:.1} µs, dual {:.1} µs, \
+         both_joined {:.1} µs per record; dual / slower single store {:.2}x, dual / both_joined \
+         {:.2}x (medians of {ROUNDS} rounds of {BLOCK} records each)",
         median(&mut p) * 1e6,
         median(&mut s) * 1e6,
         median(&mut d) * 1e6,
-        median(&mut ratios)
+        median(&mut j) * 1e6,
+        median(&mut vs_slower),
+        median(&mut vs_joined)
     );
 }
 

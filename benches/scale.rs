@@ -117,6 +117,12 @@ fn main() {
             &settings, &mut lines,
         ));
     }
+    #[cfg(feature = "mysql")]
+    if selected("mariadb") {
+        rt.block_on(scale_bench::run::<scale_bench::mariadb::MariaDbBackend>(
+            &settings, &mut lines,
+        ));
+    }
     println!();
     println!(
         "summary (N = {}, load average {}):",

@@ -9,7 +9,9 @@ use sqlx::mysql::{MySqlConnectOptions, MySqlPoolOptions};
 use sqlx::{Executor, MySqlPool, Row};
 use workflow_visibility::attributes::NamespaceAttributes;
 use workflow_visibility::prelude::*;
-use workflow_visibility::store::mysql::{MysqlOptions, MysqlStore, render_count_sql, render_list_sql};
+use workflow_visibility::store::mysql::{
+    MysqlOptions, MysqlStore, render_count_sql, render_list_sql,
+};
 
 use super::dataset::MAIN_NS;
 use super::explain::{self, Param, Statement, compiled};
@@ -272,15 +274,14 @@ impl Backend for MariaDbBackend {
             Kind::GroupedCount => render_count_sql(MAIN_NS, &ir),
         };
         let s = Statement::new(r.sql, &r.params);
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(format!("ANALYZE FORMAT=JSON {}", s.sql)));
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "ANALYZE FORMAT=JSON {}",
+            s.sql
+        )));
         for p in &s.params {
             query = bind_param(query, p);
         }
-        let plan: String = query
-            .fetch_one(&self.direct)
-            .await
-            .expect("explain")
-            .get(0);
+        let plan: String = query.fetch_one(&self.direct).await.expect("explain").get(0);
         format!("{}\n{plan}", explain::heading(Self::NAME, q, &s))
     }
 

@@ -9,8 +9,8 @@ pub mod queries;
 pub mod rows;
 pub mod verify;
 
-// MariaDB backend (feature `mysql`): `mariadb.rs`, declared once the MySQL-family store is
-// on this branch.
+#[cfg(feature = "mysql")]
+pub mod mariadb;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 #[cfg(feature = "sqlite")]
