@@ -4,7 +4,9 @@
 //! alone, and through a `DualVisibilityManager` in `dual` mode (both stores, concurrently).
 //! Target: dual ≤ 1.15 × the slower single store. In CI the two stores are SQLite files with
 //! `synchronous=OFF`; set `WFVIS_BENCH_DUAL_SERVERS=1` to also run PostgreSQL + MariaDB
-//! (throwaway servers from `tests/support`, or the `WFVIS_TEST_*_URL` servers).
+//! (throwaway servers from `tests/support`, or the `WFVIS_TEST_*_URL` servers). A group on two
+//! in-memory stores isolates the manager's own cost (dual against the same two writes joined
+//! directly), and under `cargo bench` each pair also gets an interleaved comparison.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -146,6 +148,51 @@ fn interleaved(
     );
 }
 
+/// The manager's own cost per dual write, free of storage noise: two in-memory stores written
+/// through the manager against the same two writes joined directly.
+fn bench_overhead(c: &mut Criterion, rt: &tokio::runtime::Runtime) {
+    let a: Arc<dyn VisibilityManager> = Arc::new(InMemoryStore::with_options(
+        "memory-a",
+        StoreOptions::default(),
+    ));
+    let b: Arc<dyn VisibilityManager> = Arc::new(InMemoryStore::with_options(
+        "memory-b",
+        StoreOptions::default(),
+    ));
+    let settings = settings_handle(VisibilitySettings {
+        writing_mode: WritingMode::Dual,
+        ..Default::default()
+    });
+    let dual = DualVisibilityManager::new(Arc::clone(&a), Arc::clone(&b), settings).unwrap();
+    let counter = AtomicU64::new(0);
+    let mut g = c.benchmark_group("dual_overhead_memory");
+    g.bench_function("both_joined", |bencher| {
+        bencher.to_async(rt).iter(|| {
+            let n = counter.fetch_add(1, Ordering::Relaxed);
+            let (a, b) = (&a, &b);
+            async move {
+                let (x, y) = futures::join!(
+                    a.record_workflow_execution_started(RecordStartedRequest::new(record(n))),
+                    b.record_workflow_execution_started(RecordStartedRequest::new(record(n)))
+                );
+                x.and(y).unwrap()
+            }
+        })
+    });
+    g.bench_function("dual", |bencher| {
+        bencher.to_async(rt).iter(|| {
+            let n = counter.fetch_add(1, Ordering::Relaxed);
+            let dual = &dual;
+            async move {
+                dual.record_workflow_execution_started(RecordStartedRequest::new(record(n)))
+                    .await
+                    .unwrap()
+            }
+        })
+    });
+    g.finish();
+}
+
 fn bench(c: &mut Criterion) {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -159,6 +206,7 @@ fn bench(c: &mut Criterion) {
             .synchronous(SqliteSynchronous::Off);
         rt.block_on(SqliteStore::setup(options)).unwrap()
     };
+    bench_overhead(c, &rt);
     let a: Arc<dyn VisibilityManager> = Arc::new(open("a.db", "sqlite-a"));
     let b: Arc<dyn VisibilityManager> = Arc::new(open("b.db", "sqlite-b"));
     bench_pair(c, "dual_write_sqlite", &rt, a, b);
