@@ -144,6 +144,18 @@ pub(crate) fn render_list(
     } else {
         None
     };
+    // A window bounded above on StartTime cannot come out of an index in the default order
+    // (it starts with the close time): its matches are sorted. Sorting only their keys, read
+    // from the start-time index, and then fetching one page of records costs a fraction of
+    // sorting whole records.
+    let deferred = dialect.defer_sorted_windows.filter(|_| {
+        driving.is_none() && query.order_by.is_empty() && bounds_start_time_above(&query.filter)
+    });
+    if let Some((open, _)) = deferred {
+        b.push(" FROM executions e WHERE ")
+            .push(open)
+            .push("SELECT e.id");
+    }
     let order = match &driving {
         Some(driving) => {
             push_driven_scope(&mut b, namespace_id, driving);
@@ -169,24 +181,54 @@ pub(crate) fn render_list(
         render_keyset(&mut b, &keys, after, order);
     }
     b.push(" ORDER BY ");
+    push_order_by(&mut b, &keys, order);
+    b.push(" LIMIT ");
+    b.bind_int(limit);
+    if let Some((_, close)) = deferred {
+        b.push(close).push(" ORDER BY ");
+        push_order_by(&mut b, &keys, order);
+    }
+    b
+}
+
+/// The sort keys of an ORDER BY clause, missing values last.
+fn push_order_by(b: &mut SqlBuilder, keys: &[SortKey], order: SortSource) {
+    let nulls_last = b.dialect().nulls_last;
     for (i, key) in keys.iter().enumerate() {
         if i > 0 {
             b.push(", ");
         }
         let nullable = is_nullable(&key.key);
-        if nullable && !dialect.nulls_last {
-            sort_expr(&mut b, &key.key, order);
+        if nullable && !nulls_last {
+            sort_expr(b, &key.key, order);
             b.push(" IS NULL, ");
         }
-        sort_expr(&mut b, &key.key, order);
+        sort_expr(b, &key.key, order);
         b.push(if key.descending { " DESC" } else { " ASC" });
-        if nullable && dialect.nulls_last {
+        if nullable && nulls_last {
             b.push(" NULLS LAST");
         }
     }
-    b.push(" LIMIT ");
-    b.bind_int(limit);
-    b
+}
+
+/// Whether the filter (or a term of its top-level AND) puts an upper bound on StartTime.
+fn bounds_start_time_above(filter: &Expr) -> bool {
+    let bounds = |e: &Expr| {
+        matches!(
+            e,
+            Expr::Pred(Predicate {
+                field: Field::System(SystemAttribute::StartTime),
+                test: Test::Cmp {
+                    op: CmpOp::Lt | CmpOp::Le | CmpOp::Eq,
+                    ..
+                } | Test::Between { negated: false, .. },
+            })
+        )
+    };
+    match filter {
+        Expr::And(items) => items.iter().any(bounds),
+        other => bounds(other),
+    }
 }
 
 /// Renders one page of a scan: records ordered by identity after `(run_id, workflow_id)`.
@@ -408,6 +450,33 @@ mod tests {
                 sql.contains("FROM executions e WHERE e.namespace_id = "),
                 "{filter}: {sql}"
             );
+        }
+    }
+
+    #[test]
+    fn start_time_windows_sort_keys_before_fetching_records() {
+        for filter in [
+            "StartTime BETWEEN '2026-01-01T00:00:00Z' AND '2026-01-02T00:00:00Z'",
+            "StartTime >= '2026-01-01T00:00:00Z' AND StartTime < '2026-01-02T00:00:00Z'",
+            "WorkflowType = 't' AND StartTime <= '2026-01-02T00:00:00Z'",
+        ] {
+            let sql = listing(filter);
+            assert!(
+                sql.starts_with("SELECT e.namespace_id")
+                    && sql.contains(" FROM executions e WHERE e.id IN (SELECT e.id FROM executions e WHERE ")
+                    && sql.ends_with(
+                        ") ORDER BY e.close_sort DESC, e.start_time DESC, e.run_id ASC, e.workflow_id ASC"
+                    ),
+                "{filter}: {sql}"
+            );
+        }
+        // A lower bound alone is read in order from the default-order index.
+        for filter in [
+            "StartTime >= '2026-01-01T00:00:00Z'",
+            "Kw = 'a' AND StartTime < '2026-01-02T00:00:00Z'",
+        ] {
+            let sql = listing(filter);
+            assert!(!sql.contains("e.id IN ("), "{filter}: {sql}");
         }
     }
 

@@ -26,3 +26,9 @@ CREATE INDEX sa_string_by_value ON sa_string
 -- does not name TemporalNamespaceDivision tests `namespace_division IS NULL`.
 CREATE INDEX executions_status_counts ON executions (namespace_id, status)
   WHERE namespace_division IS NULL;
+
+-- StartTime windows are sorted: the start-time index now also carries the sort keys, the
+-- division and the row id, so the matches' keys are sorted from the index alone.
+DROP INDEX executions_by_start_time;
+CREATE INDEX executions_by_start_time ON executions (namespace_id, start_time)
+  INCLUDE (close_sort, run_id, workflow_id, namespace_division, id);

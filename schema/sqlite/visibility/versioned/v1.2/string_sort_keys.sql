@@ -14,3 +14,9 @@ UPDATE sa_string SET (close_sort, start_time, run_id, workflow_id) = (
 DROP INDEX sa_string_by_value;
 CREATE INDEX sa_string_by_value ON sa_string
   (attr_id, value, close_sort DESC, start_time DESC, run_id, workflow_id, execution_id);
+
+-- StartTime windows are sorted: the start-time index now also holds the sort keys and the
+-- division, so the matches' keys are sorted without reading their rows.
+DROP INDEX executions_by_start_time;
+CREATE INDEX executions_by_start_time ON executions
+  (namespace_id, start_time, close_sort, run_id, workflow_id, namespace_division);
