@@ -146,12 +146,7 @@ mod postgres {
         }
 
         async fn query(&self, url: &str, sql: &str) -> Vec<String> {
-            self.server
-                .query(url, sql)
-                .lines()
-                .filter(|l| !l.is_empty())
-                .map(str::to_string)
-                .collect()
+            self.server.query_rows(url, sql)
         }
 
         async fn dump(&self, url: &str) -> Vec<String> {
@@ -393,12 +388,7 @@ mod mariadb {
         }
 
         async fn query(&self, url: &str, sql: &str) -> Vec<String> {
-            self.server
-                .query(url, sql)
-                .lines()
-                .filter(|l| !l.is_empty())
-                .map(str::to_string)
-                .collect()
+            self.server.query_rows(url, sql)
         }
 
         async fn dump(&self, url: &str) -> Vec<String> {

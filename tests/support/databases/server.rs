@@ -176,6 +176,15 @@ impl TestServer {
             .unwrap_or_else(|error| panic!("{error} (on {})", self.describe()))
     }
 
+    /// [`TestServer::query`] as a list of non-empty rows.
+    pub fn query_rows(&self, database_url: &str, sql: &str) -> Vec<String> {
+        self.query(database_url, sql)
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
     fn describe(&self) -> String {
         format!("{} at {}", self.engine.name(), url::redact(&self.url))
     }
