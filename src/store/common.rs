@@ -23,8 +23,13 @@ pub(crate) enum WriteKind {
 /// Close-sort value of running executions: later than every close time.
 pub(crate) const RUNNING_CLOSE_SORT: i64 = i64::MAX;
 
-/// A validated, normalised record ready to store.
+/// A validated, normalised record ready to store. The in-memory store reads only the record;
+/// the SQL stores read the rest.
 #[derive(Debug, Clone)]
+#[cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    allow(dead_code)
+)]
 pub(crate) struct PreparedRecord {
     /// The record with times truncated to µs, attribute values coerced to their registered
     /// types, empty keyword lists dropped and no namespace name.

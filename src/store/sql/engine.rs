@@ -128,10 +128,6 @@ impl<B: SqlBackend> SqlEngine<B> {
         &self.backend
     }
 
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
     /// Runs a call with the closed check and the call timeout.
     async fn call<T>(&self, operation: &str, fut: impl Future<Output = Result<T>>) -> Result<T> {
         if self.closed.load(Ordering::Acquire) {

@@ -226,7 +226,7 @@ impl SqliteStore {
     }
 
     fn name(&self) -> &str {
-        self.engine.name()
+        &self.options.name
     }
 }
 
