@@ -233,6 +233,10 @@ impl SqlBackend for MysqlBackend {
         self.write_record(record, kind, now).await
     }
 
+    /// A write is a transaction of several round trips holding row locks: it runs to its
+    /// commit or rollback on a task of its own.
+    const WRITES_SURVIVE_CANCELLATION: bool = false;
+
     async fn delete(&self, request: &DeleteRequest, now: i64, expires_at: i64) -> Result<()> {
         self.delete_record(request, now, expires_at).await
     }

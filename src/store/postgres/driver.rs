@@ -12,6 +12,9 @@ returning_sql_driver! {
     sql: sql,
     schema: crate::schema::postgresql(),
     map_err: map_sqlx,
+    // Writes keep a task of their own: a statement abandoned mid-flight would leave its
+    // connection waiting for the server's answer, and the write's outcome unobserved.
+    writes_survive_cancellation: false,
 }
 
 /// Fails unless the installed version is supported.
@@ -24,12 +27,8 @@ impl PostgresBackend {
     /// ([`sql::INSERT_STARTED_WITH_VALUES`], [`sql::UPSERT_WITH_VALUES`]): one round trip
     /// instead of one per row plus `BEGIN` and `COMMIT`. The values travel as arrays, so the
     /// statement text (and its prepared plan) is the same whatever the record carries.
-    async fn write_in_one_statement(
-        &self,
-        p: &PreparedRecord,
-        kind: WriteKind,
-        now: i64,
-    ) -> Result<bool> {
+    async fn write_record(&self, p: &PreparedRecord, kind: WriteKind, now: i64) -> Result<()> {
+        const OP: &str = "writing a visibility record";
         let statement = match kind {
             WriteKind::Started => sql::INSERT_STARTED_WITH_VALUES,
             WriteKind::Closed | WriteKind::Upsert => sql::UPSERT_WITH_VALUES,
@@ -60,9 +59,9 @@ impl PostgresBackend {
             .bind(ints)
             .bind(double_attrs)
             .bind(doubles)
-            .execute(&self.writer)
+            .execute(&mut *self.writer_connection(OP).await?)
             .await
-            .map_err(|e| map_sqlx(&self.name, "writing a visibility record", e))?;
-        Ok(true)
+            .map_err(|e| map_sqlx(&self.name, OP, e))?;
+        Ok(())
     }
 }

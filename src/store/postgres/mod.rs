@@ -78,7 +78,7 @@ impl PostgresStore {
         }
         let backend = PostgresBackend {
             name: options.name.clone(),
-            writer: pool.clone(),
+            writer: crate::store::sql::writer::Writer::Pool(pool.clone()),
             pool,
         };
         Ok(Self {

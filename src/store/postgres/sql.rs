@@ -16,13 +16,8 @@ macro_rules! insert_unless_tombstoned {
     };
 }
 
-pub(crate) const INSERT_IF_ABSENT: &str = concat!(
-    insert_unless_tombstoned!(),
-    "ON CONFLICT (namespace_id, run_id, workflow_id) DO NOTHING RETURNING id"
-);
-
-/// A started record and its side rows in one statement: the record row as in
-/// [`INSERT_IF_ABSENT`], then each side table's rows from a pair of arrays (attribute ids,
+/// A started record and its side rows in one statement: the record row unless it is stored
+/// already (`ON CONFLICT DO NOTHING`), then each side table's rows from a pair of arrays (attribute ids,
 /// values: $26/$27 strings, $28/$29 ints, $30/$31 doubles), inserted only when the record row
 /// was (a stored record or a tombstone wins, and nothing is written). Data-modifying CTEs run
 /// in the statement's one snapshot, and an autocommitted statement is atomic.
@@ -64,10 +59,8 @@ macro_rules! upsert_record {
     };
 }
 
-pub(crate) const UPSERT: &str = upsert_record!();
-
-/// A replacing write (closed, upsert) and its side rows in one statement. The record row as in
-/// [`UPSERT`]; then, only when it was written, each side table keeps exactly the new values:
+/// A replacing write (closed, upsert) and its side rows in one statement. The record row,
+/// unless the stored one has a higher version; then, only when it was written, each side table keeps exactly the new values:
 /// rows not among them are deleted and the new ones inserted or refreshed (string rows carry
 /// the record's sort key, which a close moves). Deleted and upserted rows are disjoint, as
 /// data-modifying CTEs of one statement must not touch a row twice. Arrays as in
@@ -98,13 +91,6 @@ pub(crate) const UPSERT_WITH_VALUES: &str = concat!(
      ON CONFLICT (execution_id, attr_id) DO UPDATE SET value = excluded.value) \
      SELECT count(*) FROM e"
 );
-
-pub(crate) const INSERT_VALUE: [&str; 3] = [
-    "INSERT INTO sa_string (execution_id, namespace_id, attr_id, value, close_sort, start_time, \
-     run_id, workflow_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    "INSERT INTO sa_int (execution_id, namespace_id, attr_id, value) VALUES ($1, $2, $3, $4)",
-    "INSERT INTO sa_double (execution_id, namespace_id, attr_id, value) VALUES ($1, $2, $3, $4)",
-];
 
 pub(crate) const DELETE_VALUES_OF_EXECUTION: [&str; 3] = [
     "DELETE FROM sa_string WHERE execution_id = $1",

@@ -46,6 +46,11 @@ pub(crate) trait SqlBackend: Send + Sync + 'static {
     /// higher (closed, upsert); a newer live tombstone blocks both.
     async fn write(&self, record: &PreparedRecord, kind: WriteKind, now_micros: i64) -> Result<()>;
 
+    /// Whether [`write`](Self::write) stays all or nothing when its caller stops polling it
+    /// part-way, so it can run on the caller's task instead of a task of its own (saving a
+    /// hand-off between threads per write).
+    const WRITES_SURVIVE_CANCELLATION: bool;
+
     /// Deletes the record unless its stored version is higher and leaves a tombstone.
     async fn delete(&self, request: &DeleteRequest, now_micros: i64, expires_at: i64)
     -> Result<()>;
@@ -193,6 +198,9 @@ impl<B: SqlBackend> SqlEngine<B> {
             .with_registry(&ns, |reg| prepare(record.clone(), kind, reg, limits))
             .await?;
         let now = now_micros();
+        if B::WRITES_SURVIVE_CANCELLATION {
+            return self.backend.write(&prepared, kind, now).await;
+        }
         self.detached(move |b| async move { b.write(&prepared, kind, now).await })
             .await
     }

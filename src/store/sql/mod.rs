@@ -13,6 +13,9 @@ mod layout;
 pub(crate) mod returning_driver;
 mod statements;
 pub(crate) mod values;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+#[cfg_attr(not(feature = "sqlite"), allow(dead_code))] // dedicated writers serve SQLite only
+pub(crate) mod writer;
 
 pub(crate) use builder::SqlBuilder;
 pub use builder::SqlValue;

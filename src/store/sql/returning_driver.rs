@@ -14,7 +14,8 @@ macro_rules! returning_sql_driver {
         dialect: $dialect:expr,
         sql: $sql:ident,
         schema: $schema:expr,
-        map_err: $map_err:path $(,)?
+        map_err: $map_err:path,
+        writes_survive_cancellation: $cancel_safe:expr $(,)?
     ) => {
         use std::collections::BTreeMap;
 
@@ -29,22 +30,24 @@ macro_rules! returning_sql_driver {
         use crate::schema::{DatabaseSchema, UpdateReport, Version};
         use crate::store::common::{PreparedRecord, WriteKind};
         use crate::store::sql::engine::SqlBackend;
-        use crate::store::sql::values::{SideRow, decode_attributes, encode_attributes, side_rows};
+        use crate::store::sql::values::{decode_attributes, encode_attributes, side_rows};
         use crate::store::sql::{Dialect, SqlBuilder, SqlValue, ValueTable};
 
         type Query<'q> = sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments>;
         type Conn = <$db as sqlx::Database>::Connection;
         type DbRow = <$db as sqlx::Database>::Row;
 
-        /// The driver: a store name (for errors), a connection pool for reads and one for
-        /// write transactions (the same pool, or a one-connection pool where the engine
+        /// The driver: a store name (for errors), a connection pool for reads and a source of
+        /// write connections (the same pool, or one dedicated connection where the engine
         /// serialises writers anyway; see the store's constructor).
         #[derive(Debug)]
         pub(crate) struct $backend {
             pub name: String,
             pub pool: sqlx::Pool<$db>,
-            pub writer: sqlx::Pool<$db>,
+            pub writer: crate::store::sql::writer::Writer<$db>,
         }
+
+        type WriterConnection<'a> = crate::store::sql::writer::WriterConnection<'a, $db>;
 
         fn schema() -> &'static DatabaseSchema {
             $schema
@@ -162,44 +165,18 @@ macro_rules! returning_sql_driver {
         }
 
         impl $backend {
-            async fn begin(&self, operation: &str) -> Result<sqlx::Transaction<'static, $db>> {
-                self.writer
-                    .begin_with($sql::BEGIN)
+            async fn writer_connection(&self, operation: &str) -> Result<WriterConnection<'_>> {
+                self.writer.acquire().await.map_err(|e| $map_err(&self.name, operation, e))
+            }
+
+            async fn begin<'c>(
+                &self,
+                conn: &'c mut WriterConnection<'_>,
+                operation: &str,
+            ) -> Result<sqlx::Transaction<'c, $db>> {
+                sqlx::Connection::begin_with(&mut **conn, $sql::BEGIN)
                     .await
                     .map_err(|e| $map_err(&self.name, operation, e))
-            }
-
-            /// Writes the record row; its id when inserted or replaced, `None` when the write
-            /// lost to a stored record or a tombstone.
-            async fn write_row(&self, conn: &mut Conn, sql: &'static str, p: &PreparedRecord, now: i64) -> Result<Option<i64>> {
-                let row = bind_record(sqlx::query(sql), p, encode_attributes(&p.attrs), now)
-                    .fetch_optional(&mut *conn)
-                    .await
-                    .map_err(|e| $map_err(&self.name, "writing a visibility record", e))?;
-                Ok(row.map(|r| r.get::<i64, _>(0)))
-            }
-
-            /// String rows also carry the record's default-order sort key.
-            async fn insert_side_rows(&self, conn: &mut Conn, id: i64, p: &PreparedRecord, rows: &[SideRow]) -> Result<()> {
-                let r = &p.record;
-                for row in rows {
-                    let q = sqlx::query($sql::INSERT_VALUE[table_index(row.table)])
-                        .bind(id)
-                        .bind(r.namespace_id.as_str())
-                        .bind(row.attr_id);
-                    let mut q = bind_value(q, &row.value);
-                    if row.table == ValueTable::String {
-                        q = q
-                            .bind(p.close_sort)
-                            .bind(p.start_us)
-                            .bind(r.run_id.as_str())
-                            .bind(r.workflow_id.as_str());
-                    }
-                    q.execute(&mut *conn)
-                        .await
-                        .map_err(|e| $map_err(&self.name, "writing search attribute values", e))?;
-                }
-                Ok(())
             }
 
             async fn delete_side_rows(&self, conn: &mut Conn, id: i64) -> Result<()> {
@@ -216,6 +193,8 @@ macro_rules! returning_sql_driver {
 
         #[async_trait]
         impl SqlBackend for $backend {
+            const WRITES_SURVIVE_CANCELLATION: bool = $cancel_safe;
+
             fn dialect(&self) -> Dialect {
                 $dialect
             }
@@ -240,28 +219,15 @@ macro_rules! returning_sql_driver {
             }
 
             async fn write(&self, p: &PreparedRecord, kind: WriteKind, now: i64) -> Result<()> {
-                // A backend may write a record and its values in one statement (see its
-                // driver module); otherwise one transaction with a statement per row.
-                if self.write_in_one_statement(p, kind, now).await? {
-                    return Ok(());
-                }
-                let mut tx = self.begin("starting a write").await?;
-                let sql = match kind {
-                    WriteKind::Started => $sql::INSERT_IF_ABSENT,
-                    WriteKind::Closed | WriteKind::Upsert => $sql::UPSERT,
-                };
-                if let Some(id) = self.write_row(&mut tx, sql, p, now).await? {
-                    if kind != WriteKind::Started {
-                        self.delete_side_rows(&mut tx, id).await?;
-                    }
-                    self.insert_side_rows(&mut tx, id, p, &side_rows(&p.attrs)).await?;
-                }
-                tx.commit().await.map_err(|e| $map_err(&self.name, "committing a write", e))
+                // Each engine has its own fastest shape for a record and its values (see the
+                // backend's driver module).
+                self.write_record(p, kind, now).await
             }
 
             async fn delete(&self, req: &DeleteRequest, now: i64, expires_at: i64) -> Result<()> {
                 let op = "deleting a visibility record";
-                let mut tx = self.begin(op).await?;
+                let mut conn = self.writer_connection(op).await?;
+                let mut tx = self.begin(&mut conn, op).await?;
                 let existing = sqlx::query($sql::SELECT_FOR_DELETE)
                     .bind(req.namespace_id.as_str())
                     .bind(req.run_id.as_str())
@@ -317,7 +283,8 @@ macro_rules! returning_sql_driver {
                 check: &(dyn for<'a> Fn(&'a [AttributeDef]) -> Result<()> + Send + Sync),
             ) -> Result<()> {
                 let op = "registering search attributes";
-                let mut tx = self.begin(op).await?;
+                let mut conn = self.writer_connection(op).await?;
+                let mut tx = self.begin(&mut conn, op).await?;
                 if let Some(lock) = $sql::LOCK_REGISTRATIONS {
                     sqlx::query(lock)
                         .bind(namespace_id)
@@ -352,7 +319,8 @@ macro_rules! returning_sql_driver {
 
             async fn remove_registrations(&self, namespace_id: &str, names: &[String]) -> Result<()> {
                 let op = "removing search attributes";
-                let mut tx = self.begin(op).await?;
+                let mut conn = self.writer_connection(op).await?;
+                let mut tx = self.begin(&mut conn, op).await?;
                 let mut found = Vec::with_capacity(names.len());
                 for name in names {
                     let row = sqlx::query($sql::SELECT_REGISTRATION)

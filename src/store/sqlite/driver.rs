@@ -1,7 +1,9 @@
 //! The SQLite driver: the shared `ON CONFLICT … RETURNING` driver over SQLite's statements.
 
 use crate::store::sql::returning_driver::returning_sql_driver;
+use crate::store::sql::values::SideRow;
 use crate::store::sqlite::errors::map_sqlx;
+use crate::store::sqlite::side_rows::{DELETE_PARAMETERS, side_row_script};
 use crate::store::sqlite::sql;
 
 returning_sql_driver! {
@@ -11,6 +13,10 @@ returning_sql_driver! {
     sql: sql,
     schema: crate::schema::sqlite(),
     map_err: map_sqlx,
+    // A write abandoned part-way is all or nothing without a task of its own: a single
+    // statement commits as a whole, and a two-script transaction cut off between or during its
+    // scripts takes its connection with it (see `write_record`), so it rolls back.
+    writes_survive_cancellation: true,
 }
 
 /// Fails unless the installed version is supported.
@@ -19,14 +25,101 @@ pub(crate) fn check_supported(installed: Option<&Version>, location: &str) -> Re
 }
 
 impl SqliteBackend {
-    /// SQLite has no data-modifying CTEs: records are written statement by statement
-    /// (in-process, so the extra statements cost no network round trips).
-    async fn write_in_one_statement(
+    /// SQLite runs in-process: a round trip is a hand-off to the connection's worker thread and
+    /// back, and on a busy machine those hand-offs, not SQLite's own work, are most of what a
+    /// write costs. So a write takes as few as it can:
+    /// - a started record with no search attribute values is one autocommitted statement;
+    /// - any other write is two scripts in one transaction: `BEGIN IMMEDIATE` with the record
+    ///   statement (which returns the row id, or nothing when a stored record or a tombstone
+    ///   wins), then the side rows, replacing the old ones, and `COMMIT` (see [`side_rows`]).
+    ///
+    /// sqlx does not track a transaction opened by a script, so this one ends it: a failed
+    /// write is rolled back, and a connection that could still be inside the transaction (the
+    /// rollback failed, or the write was cut off) is closed instead of serving another write.
+    ///
+    /// [`side_rows`]: crate::store::sqlite::side_rows
+    async fn write_record(&self, p: &PreparedRecord, kind: WriteKind, now: i64) -> Result<()> {
+        const OP: &str = "writing a visibility record";
+        let rows = side_rows(&p.attrs);
+        let mut conn = self.writer_connection(OP).await?;
+        if kind == WriteKind::Started && rows.is_empty() {
+            bind_record(
+                sqlx::query(sql::INSERT_IF_ABSENT),
+                p,
+                encode_attributes(&p.attrs),
+                now,
+            )
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| map_sqlx(&self.name, OP, e))?;
+            return Ok(());
+        }
+        conn.discard_on_drop(true);
+        let written = self
+            .write_in_transaction(&mut conn, p, kind, &rows, now)
+            .await;
+        if written.is_err()
+            && sqlx::query(sql::ROLLBACK)
+                .execute(&mut *conn)
+                .await
+                .is_err()
+        {
+            // No transaction to roll back (it failed to begin) or a broken connection: either
+            // way the connection is closed and the next write opens a fresh one.
+            return written;
+        }
+        conn.discard_on_drop(false);
+        written
+    }
+
+    async fn write_in_transaction(
         &self,
-        _p: &PreparedRecord,
-        _kind: WriteKind,
-        _now: i64,
-    ) -> Result<bool> {
-        Ok(false)
+        conn: &mut sqlx::SqliteConnection,
+        p: &PreparedRecord,
+        kind: WriteKind,
+        rows: &[SideRow],
+        now: i64,
+    ) -> Result<()> {
+        let first = match kind {
+            WriteKind::Started => sql::BEGIN_INSERT_IF_ABSENT,
+            WriteKind::Closed | WriteKind::Upsert => sql::BEGIN_UPSERT,
+        };
+        let written = bind_record(sqlx::query(first), p, encode_attributes(&p.attrs), now)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|e| map_sqlx(&self.name, "writing a visibility record", e))?;
+        let Some(id) = written.first().map(|row| row.get::<i64, _>(0)) else {
+            // A stored record or a tombstone won: nothing was written.
+            return sqlx::query(sql::COMMIT)
+                .execute(&mut *conn)
+                .await
+                .map(drop)
+                .map_err(|e| map_sqlx(&self.name, "committing a write", e));
+        };
+        let r = &p.record;
+        let script = side_row_script(kind != WriteKind::Started, rows);
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(script.sql)).persistent(script.cached);
+        if kind != WriteKind::Started {
+            for _ in 0..DELETE_PARAMETERS {
+                q = q.bind(id);
+            }
+        }
+        for row in script.rows {
+            q = bind_value(
+                q.bind(id).bind(r.namespace_id.as_str()).bind(row.attr_id),
+                &row.value,
+            );
+            if row.table == ValueTable::String {
+                q = q
+                    .bind(p.close_sort)
+                    .bind(p.start_us)
+                    .bind(r.run_id.as_str())
+                    .bind(r.workflow_id.as_str());
+            }
+        }
+        q.execute(&mut *conn)
+            .await
+            .map_err(|e| map_sqlx(&self.name, "writing search attribute values", e))?;
+        Ok(())
     }
 }

@@ -9,6 +9,7 @@
 mod driver;
 mod errors;
 mod options;
+mod side_rows;
 mod sql;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
@@ -16,6 +17,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use crate::error::{Error, Result};
 use crate::schema::{UpdateReport, Version};
 use crate::store::sql::engine::{SqlEngine, delegate_visibility_manager};
+use crate::store::sql::writer::Writer;
 use crate::store::sql::{Dialect, render_list};
 
 pub use crate::store::sql::{RenderedSql, SqlValue};
@@ -188,18 +190,19 @@ impl SqliteStore {
         if options.location == SqliteLocation::Memory {
             schema::setup(&options.name, &pool, None, now_micros()).await?;
         }
-        // SQLite runs one write transaction at a time, so writes share one connection: they
-        // queue in the pool instead of on the database lock, and that connection's page cache
-        // stays warm (a pool hands out its connections in turn, and a connection whose
-        // database another one has written must drop its cache).
+        // SQLite runs one write transaction at a time, so a file store writes through one
+        // connection of its own: writes queue for it instead of for the database lock, and its
+        // page cache stays warm (a connection whose database another one has written must drop
+        // its cache). A memory store's single pooled connection already is that connection.
         let writer = match options.location {
-            SqliteLocation::Memory => pool.clone(),
-            SqliteLocation::File(_) => SqlitePoolOptions::new()
-                .max_connections(1)
-                .acquire_timeout(options.store.call_timeout)
-                .connect_with(connect)
-                .await
-                .map_err(|e| map_sqlx(&options.name, "opening the database", e))?,
+            SqliteLocation::Memory => Writer::Pool(pool.clone()),
+            SqliteLocation::File(_) => Writer::dedicated(
+                sqlx::ConnectOptions::connect(&connect)
+                    .await
+                    .map_err(|e| map_sqlx(&options.name, "opening the database", e))?,
+                connect,
+                options.store.call_timeout,
+            ),
         };
         let backend = SqliteBackend {
             name: options.name.clone(),

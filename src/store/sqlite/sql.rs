@@ -38,25 +38,37 @@ macro_rules! replace_columns {
     };
 }
 
-pub(crate) const INSERT_IF_ABSENT: &str = concat!(
-    insert_unless_tombstoned!(),
-    "ON CONFLICT (namespace_id, run_id, workflow_id) DO NOTHING RETURNING id"
-);
+/// Records a started execution unless it is stored already; returns the id of a new row.
+macro_rules! insert_if_absent {
+    () => {
+        concat!(
+            insert_unless_tombstoned!(),
+            "ON CONFLICT (namespace_id, run_id, workflow_id) DO NOTHING RETURNING id"
+        )
+    };
+}
 
-pub(crate) const UPSERT: &str = concat!(
-    insert_unless_tombstoned!(),
-    "ON CONFLICT (namespace_id, run_id, workflow_id) DO UPDATE SET ",
-    replace_columns!(),
-    "WHERE excluded.version >= executions.version RETURNING id"
-);
+/// Replaces the stored record unless it has a higher version; returns the row id when written.
+macro_rules! upsert {
+    () => {
+        concat!(
+            insert_unless_tombstoned!(),
+            "ON CONFLICT (namespace_id, run_id, workflow_id) DO UPDATE SET ",
+            replace_columns!(),
+            "WHERE excluded.version >= executions.version RETURNING id"
+        )
+    };
+}
 
-/// Indexed by `ValueTable`: string, int, double.
-pub(crate) const INSERT_VALUE: [&str; 3] = [
-    "INSERT INTO sa_string (execution_id, namespace_id, attr_id, value, close_sort, start_time, \
-     run_id, workflow_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    "INSERT INTO sa_int (execution_id, namespace_id, attr_id, value) VALUES (?, ?, ?, ?)",
-    "INSERT INTO sa_double (execution_id, namespace_id, attr_id, value) VALUES (?, ?, ?, ?)",
-];
+/// A started record with no search attribute values: one statement is the whole write.
+pub(crate) const INSERT_IF_ABSENT: &str = insert_if_absent!();
+
+/// The first script of a two-script write: opens the transaction and writes the record row.
+pub(crate) const BEGIN_INSERT_IF_ABSENT: &str = concat!("BEGIN IMMEDIATE; ", insert_if_absent!());
+pub(crate) const BEGIN_UPSERT: &str = concat!("BEGIN IMMEDIATE; ", upsert!());
+
+pub(crate) const COMMIT: &str = "COMMIT";
+pub(crate) const ROLLBACK: &str = "ROLLBACK";
 
 pub(crate) const DELETE_VALUES_OF_EXECUTION: [&str; 3] = [
     "DELETE FROM sa_string WHERE execution_id = ?",
