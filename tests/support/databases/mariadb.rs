@@ -41,6 +41,7 @@ fn attempt(binaries: &Binaries, port: u16, began: Instant) -> Result<TestServer,
                 "datadir" => "data",
                 "socket" => "mariadbd.sock",
                 "pid-file" => "mariadbd.pid",
+                "tmpdir" => "tmp",
                 _ => "error.log",
             }));
             arg
@@ -57,6 +58,7 @@ fn attempt(binaries: &Binaries, port: u16, began: Instant) -> Result<TestServer,
             path("socket"),
             path("pid-file"),
             path("log-error"),
+            path("tmpdir"),
             format!("--port={port}").into(),
             "--bind-address=127.0.0.1".into(),
             "--skip-name-resolve".into(),
@@ -68,13 +70,19 @@ fn attempt(binaries: &Binaries, port: u16, began: Instant) -> Result<TestServer,
         argv
     })?;
     let data = dir.join("data");
+    // A private tmpdir: in the shared /tmp, another server's or cleaner's work has deleted
+    // the bootstrap's own temp table under it ("Error on delete of '/tmp/#sql-temptable-…'").
+    let tmp = dir.join("tmp");
     let ready = (|| {
+        std::fs::create_dir_all(&tmp)
+            .map_err(|e| AttemptError::Failed(format!("cannot create {}: {e}", tmp.display())))?;
         let initialised = Instant::now();
         let mut install = Command::new(&binaries.install_db);
         install
             .arg("--no-defaults")
             .args(&user)
             .arg(format!("--datadir={}", data.display()))
+            .arg(format!("--tmpdir={}", tmp.display()))
             // A password-less root that may log in over TCP (the default only allows the Unix socket).
             .args(["--auth-root-authentication-method=normal", "--skip-test-db"])
             .current_dir(&dir);
