@@ -38,12 +38,12 @@ macro_rules! replace_columns {
     };
 }
 
-/// Records a started execution unless it is stored already; returns the id of a new row.
+/// Records a started execution unless it is stored already.
 macro_rules! insert_if_absent {
     () => {
         concat!(
             insert_unless_tombstoned!(),
-            "ON CONFLICT (namespace_id, run_id, workflow_id) DO NOTHING RETURNING id"
+            "ON CONFLICT (namespace_id, run_id, workflow_id) DO NOTHING"
         )
     };
 }
@@ -60,11 +60,16 @@ macro_rules! upsert {
     };
 }
 
-/// A started record with no search attribute values: one statement is the whole write.
+/// A started record with no search attribute values: one statement is the whole write. It
+/// returns nothing on purpose: SQLite commits a `RETURNING` statement only after its last row
+/// is read, so a returned row costs one more hand-off between the caller and the connection's
+/// thread on every write.
 pub(crate) const INSERT_IF_ABSENT: &str = insert_if_absent!();
 
 /// The first script of a two-script write: opens the transaction and writes the record row.
-pub(crate) const BEGIN_INSERT_IF_ABSENT: &str = concat!("BEGIN IMMEDIATE; ", insert_if_absent!());
+/// Returns the id of a new row (none when the record was stored already).
+pub(crate) const BEGIN_INSERT_IF_ABSENT: &str =
+    concat!("BEGIN IMMEDIATE; ", insert_if_absent!(), " RETURNING id");
 pub(crate) const BEGIN_UPSERT: &str = concat!("BEGIN IMMEDIATE; ", upsert!());
 
 pub(crate) const COMMIT: &str = "COMMIT";
