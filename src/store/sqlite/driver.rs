@@ -43,15 +43,15 @@ impl SqliteBackend {
         let rows = side_rows(&p.attrs);
         let mut conn = self.writer_connection(OP).await?;
         if kind == WriteKind::Started && rows.is_empty() {
-            bind_record(
+            let q = bind_record(
                 sqlx::query(sql::INSERT_IF_ABSENT),
                 p,
                 encode_attributes(&p.attrs),
                 now,
-            )
-            .execute(&mut *conn)
-            .await
-            .map_err(|e| map_sqlx(&self.name, OP, e))?;
+            );
+            run_script(&mut conn, q, 1)
+                .await
+                .map_err(|e| map_sqlx(&self.name, OP, e))?;
             return Ok(());
         }
         conn.discard_on_drop(true);
@@ -84,14 +84,13 @@ impl SqliteBackend {
             WriteKind::Started => sql::BEGIN_INSERT_IF_ABSENT,
             WriteKind::Closed | WriteKind::Upsert => sql::BEGIN_UPSERT,
         };
-        let written = bind_record(sqlx::query(first), p, encode_attributes(&p.attrs), now)
-            .fetch_all(&mut *conn)
+        let q = bind_record(sqlx::query(first), p, encode_attributes(&p.attrs), now);
+        let written = run_script(conn, q, 2)
             .await
             .map_err(|e| map_sqlx(&self.name, "writing a visibility record", e))?;
         let Some(id) = written.first().map(|row| row.get::<i64, _>(0)) else {
             // A stored record or a tombstone won: nothing was written.
-            return sqlx::query(sql::COMMIT)
-                .execute(&mut *conn)
+            return run_script(conn, sqlx::query(sql::COMMIT), 1)
                 .await
                 .map(drop)
                 .map_err(|e| map_sqlx(&self.name, "committing a write", e));
@@ -117,9 +116,38 @@ impl SqliteBackend {
                     .bind(r.workflow_id.as_str());
             }
         }
-        q.execute(&mut *conn)
+        run_script(conn, q, script.statements)
             .await
             .map_err(|e| map_sqlx(&self.name, "writing search attribute values", e))?;
         Ok(())
     }
+}
+
+/// Runs `query`, a script of `statements` statements, and returns the rows it returned.
+///
+/// It returns as soon as the last statement reports that it is done, not when the connection's
+/// thread closes the result channel a moment later: by then the caller has usually gone to
+/// sleep, and waking it once more costs about as much as SQLite's own work on a small write.
+/// A later command on the connection queues behind whatever that thread still has to tidy up.
+async fn run_script<'q>(
+    conn: &mut sqlx::SqliteConnection,
+    query: impl sqlx::Execute<'q, sqlx::Sqlite> + 'q,
+    statements: usize,
+) -> std::result::Result<Vec<sqlx::sqlite::SqliteRow>, sqlx::Error> {
+    use futures::TryStreamExt;
+    use sqlx::Executor;
+    let mut results = conn.fetch_many(query);
+    let (mut rows, mut done) = (Vec::new(), 0);
+    while let Some(result) = results.try_next().await? {
+        match result {
+            sqlx::Either::Left(_) => {
+                done += 1;
+                if done == statements {
+                    break;
+                }
+            }
+            sqlx::Either::Right(row) => rows.push(row),
+        }
+    }
+    Ok(rows)
 }

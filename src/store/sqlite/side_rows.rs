@@ -39,7 +39,7 @@ const TABLES: [(ValueTable, &str, &str); 3] = [
 const DELETE_OLD_ROWS: &str = "DELETE FROM sa_string WHERE execution_id = ?; \
     DELETE FROM sa_int WHERE execution_id = ?; DELETE FROM sa_double WHERE execution_id = ?; ";
 
-/// The execution-id parameters of [`DELETE_OLD_ROWS`].
+/// The execution-id parameters of [`DELETE_OLD_ROWS`], one per statement.
 pub(crate) const DELETE_PARAMETERS: usize = 3;
 
 /// The script that writes a record's side rows: its text, and the rows in the order it binds
@@ -50,14 +50,18 @@ pub(crate) struct Script<'a> {
     pub rows: Vec<&'a SideRow>,
     /// Whether sqlx should keep the script's statements prepared.
     pub cached: bool,
+    /// How many statements the script holds, `COMMIT` included.
+    pub statements: usize,
 }
 
 /// The script that writes `rows` for a record whose row the transaction has just written,
 /// deleting its old rows first when `replacing`, and commits.
 pub(crate) fn side_row_script(replacing: bool, rows: &[SideRow]) -> Script<'_> {
     let mut sql = String::new();
+    let mut statements = 1; // COMMIT
     if replacing {
         sql.push_str(DELETE_OLD_ROWS);
+        statements += DELETE_PARAMETERS;
     }
     let mut ordered = Vec::with_capacity(rows.len());
     for (table, head, tuple) in TABLES {
@@ -71,6 +75,7 @@ pub(crate) fn side_row_script(replacing: bool, rows: &[SideRow]) -> Script<'_> {
                 sql.push_str(tuple);
             }
             sql.push_str("; ");
+            statements += 1;
         }
         ordered.extend(of_table);
     }
@@ -79,6 +84,7 @@ pub(crate) fn side_row_script(replacing: bool, rows: &[SideRow]) -> Script<'_> {
         sql,
         cached: rows.len() <= CACHED_UP_TO_ROWS,
         rows: ordered,
+        statements,
     }
 }
 
@@ -102,11 +108,11 @@ mod tests {
 
     #[test]
     fn a_record_without_values_only_commits_or_clears_and_commits() {
-        assert_eq!(side_row_script(false, &[]).sql, "COMMIT");
-        assert_eq!(
-            side_row_script(true, &[]).sql,
-            format!("{DELETE_OLD_ROWS}COMMIT")
-        );
+        let commit = side_row_script(false, &[]);
+        assert_eq!((commit.sql.as_str(), commit.statements), ("COMMIT", 1));
+        let clear = side_row_script(true, &[]);
+        assert_eq!(clear.sql, format!("{DELETE_OLD_ROWS}COMMIT"));
+        assert_eq!(clear.statements, 4);
         assert_eq!(DELETE_OLD_ROWS.matches('?').count(), DELETE_PARAMETERS);
     }
 
@@ -132,6 +138,7 @@ mod tests {
              INSERT INTO sa_double (execution_id, namespace_id, attr_id, value) VALUES \
              (?, ?, ?, ?); COMMIT"
         );
+        assert_eq!(s.statements, 4);
         assert!(s.cached);
     }
 
@@ -145,6 +152,7 @@ mod tests {
         assert_eq!(s.sql.matches('?').count(), DELETE_PARAMETERS + 8 * n);
         assert_eq!(s.rows.len(), n);
         assert!(s.sql.ends_with("; COMMIT"));
+        assert_eq!(s.statements, DELETE_PARAMETERS + 3 + 1);
         assert!(!s.cached);
     }
 }
