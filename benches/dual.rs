@@ -118,6 +118,7 @@ fn interleaved(
             (wall, (process_cpu_seconds() - cpu_before) / BLOCK as f64)
         })
     };
+    let steal_before = cpu_steal();
     let mut times: [Vec<f64>; 4] = Default::default();
     let mut cpu = [0.0; 4];
     let (mut vs_slower, mut vs_joined) = (Vec::new(), Vec::new());
@@ -139,6 +140,12 @@ fn interleaved(
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
     };
+    let steal = match (steal_before, cpu_steal()) {
+        (Some((s0, t0)), Some((s1, t1))) if t1 > t0 => {
+            format!("{:.1}%", 100.0 * (s1 - s0) as f64 / (t1 - t0) as f64)
+        }
+        _ => "unknown".to_string(),
+    };
     let [mut p, mut s, mut d, mut j] = times;
     println!(
         "{group} interleaved: primary_only {:.1} µs, secondary_only {:.1} µs, dual {:.1} µs, \
@@ -159,6 +166,23 @@ fn interleaved(
         cpu[2] * 1e6,
         cpu[3] * 1e6
     );
+    // On a shared virtual machine the host can take a share of the CPUs away mid-run; a run
+    // with much steal time measures the neighbours as much as the stores.
+    println!("{group} CPU time stolen by the hypervisor during the comparison: {steal}");
+}
+
+/// Steal and total jiffies of all CPUs from `/proc/stat` (Linux only).
+fn cpu_steal() -> Option<(u64, u64)> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let line = stat.lines().find(|l| l.starts_with("cpu "))?;
+    let fields: Vec<u64> = line
+        .split_whitespace()
+        .skip(1)
+        .map(|f| f.parse().ok())
+        .collect::<Option<_>>()?;
+    // user nice system idle iowait irq softirq steal; guest times are already in user/nice.
+    let steal = *fields.get(7)?;
+    Some((steal, fields.iter().take(8).sum()))
 }
 
 /// User + system CPU time of this process so far, all threads.
