@@ -85,7 +85,7 @@ impl SqliteBackend {
             WriteKind::Closed | WriteKind::Upsert => sql::BEGIN_UPSERT,
         };
         let q = bind_record(sqlx::query(first), p, encode_attributes(&p.attrs), now);
-        let written = run_script(conn, q, 2)
+        let written = run_script(conn, q, sql::BEGIN_RECORD_STATEMENTS)
             .await
             .map_err(|e| map_sqlx(&self.name, "writing a visibility record", e))?;
         let Some(id) = written.first().map(|row| row.get::<i64, _>(0)) else {
@@ -129,6 +129,7 @@ impl SqliteBackend {
 /// thread closes the result channel a moment later: by then the caller has usually gone to
 /// sleep, and waking it once more costs about as much as SQLite's own work on a small write.
 /// A later command on the connection queues behind whatever that thread still has to tidy up.
+/// `statements` must not undercount: statements after the last one waited for would not run.
 async fn run_script<'q>(
     conn: &mut sqlx::SqliteConnection,
     query: impl sqlx::Execute<'q, sqlx::Sqlite> + 'q,

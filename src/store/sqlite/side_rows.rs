@@ -139,6 +139,7 @@ mod tests {
              (?, ?, ?, ?); COMMIT"
         );
         assert_eq!(s.statements, 4);
+        assert_eq!(s.statements, s.sql.split(';').count());
         assert!(s.cached);
     }
 
@@ -153,6 +154,7 @@ mod tests {
         assert_eq!(s.rows.len(), n);
         assert!(s.sql.ends_with("; COMMIT"));
         assert_eq!(s.statements, DELETE_PARAMETERS + 3 + 1);
+        assert_eq!(s.statements, s.sql.split(';').count());
         assert!(!s.cached);
     }
 }

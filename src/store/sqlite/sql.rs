@@ -71,6 +71,10 @@ pub(crate) const INSERT_IF_ABSENT: &str = insert_if_absent!();
 pub(crate) const BEGIN_INSERT_IF_ABSENT: &str =
     concat!("BEGIN IMMEDIATE; ", insert_if_absent!(), " RETURNING id");
 pub(crate) const BEGIN_UPSERT: &str = concat!("BEGIN IMMEDIATE; ", upsert!());
+/// Statements in [`BEGIN_INSERT_IF_ABSENT`] and [`BEGIN_UPSERT`]. A script's results are read
+/// up to its last statement's and no further, so this must not undercount: the statements
+/// after the count would never run.
+pub(crate) const BEGIN_RECORD_STATEMENTS: usize = 2;
 
 pub(crate) const COMMIT: &str = "COMMIT";
 pub(crate) const ROLLBACK: &str = "ROLLBACK";
@@ -127,3 +131,21 @@ pub(crate) const UPSERT_SCHEMA_VERSION: &str = "INSERT INTO schema_version \
     curr_version = excluded.curr_version, min_compatible_version = excluded.min_compatible_version";
 pub(crate) const INSERT_SCHEMA_HISTORY: &str = "INSERT INTO schema_update_history \
     (update_time, old_version, new_version, manifest_hash, description) VALUES (?, ?, ?, ?, ?)";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// None of these statements holds a `;` inside a literal, so splitting counts them.
+    fn statements(script: &str) -> usize {
+        script.split(';').filter(|s| !s.trim().is_empty()).count()
+    }
+
+    #[test]
+    fn statement_counts_match_the_scripts() {
+        assert_eq!(statements(INSERT_IF_ABSENT), 1);
+        assert_eq!(statements(COMMIT), 1);
+        assert_eq!(statements(BEGIN_INSERT_IF_ABSENT), BEGIN_RECORD_STATEMENTS);
+        assert_eq!(statements(BEGIN_UPSERT), BEGIN_RECORD_STATEMENTS);
+    }
+}
